@@ -1,0 +1,1 @@
+"""CareerPilot: a career-guidance assistant for job seekers and their counselors."""

@@ -1,0 +1,53 @@
+"""Settings read from the environment and `.env` (see `.env.example`)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PLACEHOLDER_TOKENS = {"", "changeme", "your-token-here", "<token>", "123456:ABC-DEF"}
+
+
+class Settings(BaseSettings):
+    """Every setting CareerPilot reads; one instance is built at start and passed down."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    telegram_bot_token: SecretStr | None = None
+    telegram_api_base: str = "https://api.telegram.org"
+    bot_framework: Literal["aiogram", "ptb"] = "aiogram"
+    data_dir: Path = Path("data")
+    database_url: str = ""
+    default_locale: Literal["en", "zh_Hans"] = "en"
+    consent_version: str = "2026-11"
+    log_level: str = "INFO"
+    polling_timeout: int = Field(default=30, ge=0, le=50)
+
+    @field_validator("telegram_bot_token", mode="before")
+    @classmethod
+    def _refuse_placeholder_token(cls, value: object) -> object:
+        """Treats an empty or placeholder token as no token, so the console chat starts."""
+        if isinstance(value, str) and value.strip().lower() in PLACEHOLDER_TOKENS:
+            return None
+        return value
+
+    @property
+    def effective_database_url(self) -> str:
+        """Returns DATABASE_URL, or a SQLite file inside the data directory."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite+aiosqlite:///{(self.data_dir / 'careerpilot.sqlite3').resolve()}"
+
+    @property
+    def token(self) -> str | None:
+        return self.telegram_bot_token.get_secret_value() if self.telegram_bot_token else None
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Builds the settings once per process (called by the CLI, never at import time)."""
+    return Settings()

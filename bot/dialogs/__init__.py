@@ -1,0 +1,16 @@
+"""The flows CareerPilot runs, one module per feature, assembled into one registry."""
+
+from __future__ import annotations
+
+from bot.dialogs.about_me import ABOUT_ME
+from bot.dialogs.common import CHOICE_LISTS
+from bot.flow import Registry
+
+
+def build_registry() -> Registry:
+    """Returns a registry holding every shipped flow and choice list."""
+    registry = Registry()
+    for name, options in CHOICE_LISTS.items():
+        registry.add_choices(name, options)
+    registry.add_flow(ABOUT_ME)
+    return registry

@@ -1,0 +1,81 @@
+"""Texts and choice lists shared by every flow (buttons, navigation, short notices)."""
+
+from __future__ import annotations
+
+from bot.flow import N_, Option
+
+# Navigation and buttons
+BACK = N_("« Back")
+SKIP = N_("Skip »")
+MENU = N_("☰ Menu")
+DONE = N_("Done ✔")
+YES = N_("Yes")
+NO = N_("No")
+CONFIRM = N_("✔ Looks right")
+EDIT = N_("✏️ {{ label }}")
+AGREE = N_("I agree")
+DECLINE = N_("No, thanks")
+LANGUAGE_BUTTON = N_("🌐 Language")
+PRIVACY_BUTTON = N_("🔒 Privacy")
+DELETE_YES = N_("Yes, erase everything")
+DELETE_NO = N_("No, keep my data")
+MENU_LABELS = {
+    "new": N_("{{ icon }} {{ title }}"),
+    "open": N_("▶️ Continue: {{ title }}"),
+    "done": N_("✅ {{ title }} (review or edit)"),
+}
+
+# Short notices
+EXPIRED = N_("This button has expired. Here is where you are now.")
+TEXT_ONLY = N_("I can only read text and button presses here. Please answer in text.")
+USE_BUTTONS = N_("Please use the buttons below.")
+PICK_FROM_MENU = N_("Please choose something from the menu.")
+UNKNOWN_COMMAND = N_("I don't know that command. Send /help to see what I can do.")
+CANCELLED = N_("Stopped. The answers you gave so far are saved.")
+NOTHING_TO_CANCEL = N_("Nothing to stop right now.")
+LANGUAGE_SET = N_("Language set to {{ language }}.")
+ALREADY_AGREED = N_("You have already agreed.")
+NOTHING_STORED = N_("I don't hold any data about you: nothing is stored until you agree.")
+EXPORT_READY = N_("Here is everything I store about you, as a JSON file.")
+EXPORT_CAPTION = N_("Your CareerPilot data")
+DELETE_KEPT = N_("Nothing was erased.")
+CHOOSE_AT_LEAST = N_("Please choose at least {{ n }}.")
+CHOOSE_AT_MOST = N_("Please choose at most {{ n }}.")
+SORRY = N_("Sorry, something went wrong on my side. Please try again in a moment.")
+INVALID = N_("That answer doesn't fit here. Please try again.")
+
+# Choice lists reused by several flows
+AGE_RANGES = (
+    Option("under_18", N_("Under 18")),
+    Option("18_24", N_("18–24")),
+    Option("25_34", N_("25–34")),
+    Option("35_44", N_("35–44")),
+    Option("45_54", N_("45–54")),
+    Option("55_64", N_("55–64")),
+    Option("65_plus", N_("65 or older")),
+)
+
+SITUATIONS = (
+    Option("student", N_("Student")),
+    Option("employed", N_("Employed")),
+    Option("unemployed", N_("Unemployed")),
+    Option("laid_off", N_("Laid off")),
+    Option("retired", N_("Retired")),
+    Option("other", N_("Other")),
+)
+
+EDUCATION_LEVELS = (
+    Option("primary", N_("Primary school or less")),
+    Option("lower_secondary", N_("Junior secondary school")),
+    Option("upper_secondary", N_("Senior secondary or vocational school")),
+    Option("college", N_("Junior college / associate degree")),
+    Option("bachelor", N_("Bachelor's degree")),
+    Option("master", N_("Master's degree")),
+    Option("doctorate", N_("Doctorate")),
+)
+
+CHOICE_LISTS = {
+    "age_ranges": AGE_RANGES,
+    "situations": SITUATIONS,
+    "education_levels": EDUCATION_LEVELS,
+}

@@ -1,0 +1,669 @@
+"""The conversation engine: (user, inbound event) → load state → run the step → persist → reply.
+
+It knows flows, answers and screens; it does not know Telegram. One call to `Engine.handle` is
+one unit of work: the processed-update mark, the answers and the new state commit together, so
+a replayed update or a double-pressed button is applied once.
+
+Button payloads are `<state version>:<op>[:<arg>]` for buttons tied to the current screen and
+`g:<op>[:<arg>]` for buttons that stay valid (language, consent, menu entries). These formats
+are stored in chat histories: change them only with a compatible alias.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot import privacy
+from bot.config import Settings
+from bot.dialogs import common
+from bot.events import Button, Document, EventKind, Inbound, Outbound, Reply
+from bot.flow import Flow, Kind, Registry, Step
+from bot.i18n import LOCALE_NAMES, LOCALES, Texts, locale_from_telegram
+from bot.parsing import InputError, match_option, parse_typed
+from storage import repo
+from storage.db import Database
+from storage.models import ConversationState, User
+from storage.types import utcnow
+
+log = logging.getLogger(__name__)
+
+Frame = dict[str, Any]
+HISTORY_LIMIT = 60
+REVIEW_VALUE_LIMIT = 300
+
+
+class Expired(Exception):
+    """The pressed button does not belong to the current screen (stale or forged)."""
+
+
+@dataclass
+class Turn:
+    """Everything one update needs: the session, the person, their locale and the reply."""
+
+    engine: Engine
+    session: AsyncSession
+    event: Inbound
+    user: User | None
+    locale: str
+    state: ConversationState | None = None
+    stack: list[Frame] = field(default_factory=list)
+    screen: str = ""
+    reply: Reply = field(default_factory=Reply)
+
+    @property
+    def texts(self) -> Texts:
+        return self.engine.texts
+
+    def t(self, message: str, **context: Any) -> str:
+        """Translates and renders a message id."""
+        return self.texts.text(self.locale, message, **context)
+
+    def plain(self, message: str) -> str:
+        """Translates a message id without rendering (for values a template will escape)."""
+        return self.texts.plain(self.locale, message)
+
+    def render(self, template: str, **context: Any) -> str:
+        return self.texts.render(self.locale, template, **context)
+
+    def send(self, text: str, buttons: list[list[Button]] | None = None, **kw: Any) -> None:
+        self.reply.messages.append(Outbound(text=text, buttons=buttons or [], **kw))
+
+    @property
+    def version(self) -> int:
+        """The version the state will have after this turn; payloads carry it."""
+        return (self.state.version + 1) if self.state else 0
+
+    def button(self, label: str, op: str, arg: str = "") -> Button:
+        data = f"{self.version}:{op}" + (f":{arg}" if arg else "")
+        return Button(label, data)
+
+
+class Engine:
+    """Runs flows for one database; build one per process and share it."""
+
+    def __init__(
+        self,
+        *,
+        db: Database,
+        registry: Registry,
+        texts: Texts,
+        settings: Settings,
+        today: Callable[[], date] = date.today,
+    ) -> None:
+        self.db = db
+        self.registry = registry
+        self.texts = texts
+        self.settings = settings
+        self.today = today
+
+    # ── entry point ────────────────────────────────────────────────────────────────────────
+    async def handle(self, event: Inbound) -> Reply:
+        """Applies one inbound event and returns what to show; replays return an empty reply."""
+        for attempt in range(5):
+            try:
+                return await self._handle_once(event)
+            except (repo.StaleState, IntegrityError):
+                log.info("concurrent change to the same user; retrying (attempt %d)", attempt)
+        raise RuntimeError("conversation state kept changing under this update")
+
+    def apology(self, event: Inbound) -> Reply:
+        """Returns the polite answer for an update that failed (no database access needed)."""
+        locale = locale_from_telegram(event.language_code, self.settings.default_locale)
+        return Reply([Outbound(self.texts.text(locale, common.SORRY))])
+
+    async def mark_blocked(self, user_id: int) -> None:
+        """Records that the person blocked the bot, so nothing more is scheduled for them."""
+        async with self.db.unit_of_work() as session:
+            user = await repo.get_user_by_telegram_id(session=session, telegram_id=user_id)
+            if user is not None and user.active:
+                user.active, user.blocked_at = False, utcnow()
+                session.add(user)
+
+    async def _handle_once(self, event: Inbound) -> Reply:
+        async with self.db.unit_of_work() as session:
+            if event.event_id and not await repo.mark_processed(
+                session=session, key=event.event_id
+            ):
+                return Reply(duplicate=True)
+            user = await repo.get_user_by_telegram_id(session=session, telegram_id=event.user_id)
+            locale = (
+                user.locale
+                if user
+                else locale_from_telegram(event.language_code, self.settings.default_locale)
+            )
+            turn = Turn(self, session, event, user, locale)
+            if user is None:
+                await self._before_consent(turn)
+                return turn.reply
+            turn.state = await repo.get_state(
+                session=session, user_id=user.id, lock=not self.db.is_sqlite  # type: ignore[arg-type]
+            )
+            turn.stack = json.loads(json.dumps(turn.state.stack or []))
+            turn.screen = turn.state.screen or "menu"
+            await self._after_consent(turn)
+            if turn.user is not None:  # not erased during this turn
+                if not turn.user.active:  # writing again means they unblocked the bot
+                    turn.user.active, turn.user.blocked_at = True, None
+                await repo.touch_user(session=session, user=turn.user)
+                await repo.save_state(
+                    session=session, state=turn.state, stack=turn.stack, screen=turn.screen
+                )
+            return turn.reply
+
+    # ── before consent: nothing about the person is stored ─────────────────────────────────
+    async def _before_consent(self, turn: Turn) -> None:
+        event = turn.event
+        if event.kind is EventKind.BUTTON:
+            op, _, arg = event.data.partition(":")
+            if op == "g":
+                op, _, arg = arg.partition(":")
+                if op == "L" and arg in LOCALES:
+                    turn.locale = arg
+                    return self._show_consent(turn)
+                if op == "C":
+                    locale, _, answer = arg.partition(":")
+                    if locale in LOCALES and answer in {"1", "0"}:
+                        turn.locale = locale
+                        return await self._consent_answer(turn, agreed=answer == "1")
+            turn.reply.notice = turn.t(common.EXPIRED)
+        if event.kind is EventKind.COMMAND:
+            if event.command == "privacy":
+                return self._show_privacy(turn)
+            if event.command == "help":
+                return turn.send(turn.render("help.j2", consented=False))
+            if event.command in {"export", "delete"}:
+                return turn.send(turn.t(common.NOTHING_STORED))
+        self._show_language_picker(turn, first_time=True)
+
+    def _show_language_picker(self, turn: Turn, *, first_time: bool) -> None:
+        buttons = [[Button(LOCALE_NAMES[code], f"g:L:{code}") for code in LOCALES]]
+        turn.send(turn.render("language.j2", first_time=first_time), buttons)
+
+    def _show_consent(self, turn: Turn) -> None:
+        buttons = [
+            [
+                Button(turn.t(common.AGREE), f"g:C:{turn.locale}:1"),
+                Button(turn.t(common.DECLINE), f"g:C:{turn.locale}:0"),
+            ]
+        ]
+        turn.send(
+            turn.render("consent.j2", version=self.settings.consent_version, ask=True), buttons
+        )
+
+    def _show_privacy(self, turn: Turn) -> None:
+        turn.send(turn.render("consent.j2", version=self.settings.consent_version, ask=False))
+
+    async def _consent_answer(self, turn: Turn, *, agreed: bool) -> None:
+        if not agreed:
+            return turn.send(turn.render("declined.j2"))
+        event = turn.event
+        user = await repo.create_user(
+            session=turn.session, telegram_id=event.user_id, locale=turn.locale
+        )
+        user.display_name = (event.display_name or "")[:128] or None
+        user.consent_given_at = utcnow()
+        user.consent_version = self.settings.consent_version
+        turn.user = user
+        turn.state = await repo.get_state(session=turn.session, user_id=user.id)  # type: ignore[arg-type]
+        turn.screen = "menu"
+        turn.send(turn.render("welcome.j2", name=user.display_name))
+        await self._show_menu(turn)
+        await repo.save_state(session=turn.session, state=turn.state, stack=[], screen="menu")
+
+    # ── after consent ──────────────────────────────────────────────────────────────────────
+    async def _after_consent(self, turn: Turn) -> None:
+        event = turn.event
+        try:
+            if event.kind is EventKind.COMMAND:
+                return await self._command(turn)
+            if event.kind is EventKind.BUTTON:
+                return await self._button(turn)
+            if event.kind is EventKind.UNSUPPORTED:
+                turn.send(turn.t(common.TEXT_ONLY))
+                return await self._show_current(turn)
+            return await self._typed(turn)
+        except Expired:
+            turn.reply.notice = turn.t(common.EXPIRED)
+            await self._show_current(turn)
+
+    async def _command(self, turn: Turn) -> None:
+        command = turn.event.command
+        if command == "start":
+            turn.send(turn.render("welcome.j2", name=turn.user.display_name, back=True))  # type: ignore[union-attr]
+            return await self._show_current(turn) if turn.screen == "flow" else await self._show_menu(turn)
+        if command == "menu":
+            return await self._show_menu(turn)
+        if command == "cancel":
+            had_flow = bool(turn.stack)
+            turn.stack = []
+            turn.send(turn.t(common.CANCELLED if had_flow else common.NOTHING_TO_CANCEL))
+            return await self._show_menu(turn)
+        if command == "help":
+            return turn.send(turn.render("help.j2", consented=True))
+        if command == "privacy":
+            return self._show_privacy(turn)
+        if command == "language":
+            turn.screen = "language" if turn.screen != "flow" else "flow"
+            return self._show_language_picker(turn, first_time=False)
+        if command == "export":
+            return await self._export(turn)
+        if command == "delete":
+            turn.screen = "delete"
+            return self._show_delete_confirm(turn)
+        turn.send(turn.t(common.UNKNOWN_COMMAND))
+        await self._show_current(turn)
+
+    async def _button(self, turn: Turn) -> None:
+        data = turn.event.data
+        if data.startswith("g:"):
+            return await self._global_button(turn, data[2:])
+        version, _, rest = data.partition(":")
+        if not version.isdigit() or int(version) != turn.state.version:  # type: ignore[union-attr]
+            raise Expired
+        op, _, arg = rest.partition(":")
+        if turn.screen == "delete" and op == "D":
+            return await self._delete_answer(turn, confirmed=arg == "1")
+        if turn.screen == "flow" and turn.stack:
+            return await self._flow_button(turn, op, arg)
+        raise Expired
+
+    async def _global_button(self, turn: Turn, payload: str) -> None:
+        op, _, arg = payload.partition(":")
+        if op == "L" and arg in LOCALES:
+            turn.locale = arg
+            turn.user.locale = arg  # type: ignore[union-attr]
+            turn.send(turn.t(common.LANGUAGE_SET, language=LOCALE_NAMES[arg]))
+            if turn.screen == "language":
+                turn.screen = "menu"
+            return await self._show_current(turn)
+        if op == "C":
+            turn.reply.notice = turn.t(common.ALREADY_AGREED)
+            return None
+        if op == "M" and arg == "":
+            return await self._show_menu(turn)
+        if op == "M" and arg in self.registry.flows and self.registry.flows[arg].in_menu:
+            return await self._open_flow(turn, self.registry.flows[arg])
+        if op == "P":
+            return self._show_privacy(turn)
+        if op == "Lp":
+            return self._show_language_picker(turn, first_time=False)
+        raise Expired
+
+    async def _typed(self, turn: Turn) -> None:
+        if turn.screen == "flow" and turn.stack:
+            return await self._flow_typed(turn)
+        if turn.screen == "delete":
+            turn.send(turn.t(common.USE_BUTTONS))
+            return self._show_delete_confirm(turn)
+        turn.send(turn.t(common.PICK_FROM_MENU))
+        await self._show_menu(turn)
+
+    async def _show_current(self, turn: Turn) -> None:
+        """Shows the screen the person is on again (after a help text, an error, a restart)."""
+        if turn.screen == "flow" and turn.stack:
+            return await self._show_step(turn)
+        if turn.screen == "delete":
+            return self._show_delete_confirm(turn)
+        if turn.screen == "language":
+            return self._show_language_picker(turn, first_time=False)
+        await self._show_menu(turn)
+
+    # ── menu ───────────────────────────────────────────────────────────────────────────────
+    async def _show_menu(self, turn: Turn) -> None:
+        turn.screen = "menu"
+        done = await repo.completed_flows(session=turn.session, user_id=turn.user.id)  # type: ignore[union-attr]
+        open_flow = turn.stack[0]["flow"] if turn.stack else None
+        rows: list[list[Button]] = []
+        entries = []
+        for flow in self.registry.menu_flows():
+            status = "open" if flow.id == open_flow else "done" if flow.id in done else "new"
+            title = turn.t(flow.title)
+            label = turn.t(common.MENU_LABELS[status], title=title, icon=flow.icon)
+            rows.append([Button(label, f"g:M:{flow.id}")])
+            entries.append({"title": title, "status": status, "icon": flow.icon})
+        rows.append(
+            [Button(turn.t(common.LANGUAGE_BUTTON), "g:Lp"), Button(turn.t(common.PRIVACY_BUTTON), "g:P")]
+        )
+        turn.send(turn.render("menu.j2", entries=entries), rows)
+
+    async def _open_flow(self, turn: Turn, flow: Flow) -> None:
+        """Starts a flow from the menu, resuming it when it is already open."""
+        if turn.stack and turn.stack[0]["flow"] == flow.id:
+            turn.screen = "flow"
+            return await self._show_step(turn)
+        done = await repo.completed_flows(session=turn.session, user_id=turn.user.id)  # type: ignore[union-attr]
+        review = next((s for s in flow.steps if s.kind is Kind.REVIEW), None)
+        turn.screen = "flow"
+        if flow.id in done and review is not None:
+            turn.stack = [self._frame(flow, review.name, edit=True)]
+            return await self._show_step(turn)
+        turn.stack = []
+        await self._enter_flow(turn, flow)
+
+    def _frame(self, flow: Flow, step: str, *, edit: bool = False) -> Frame:
+        return {"flow": flow.id, "v": flow.version, "step": step, "hist": [], "edit": edit}
+
+    async def _enter_flow(self, turn: Turn, flow: Flow, parent_step: str | None = None) -> None:
+        frame = self._frame(flow, "")
+        if parent_step:
+            frame["parent_step"] = parent_step
+        turn.stack.append(frame)
+        await self._advance(turn, from_index=-1)
+
+    # ── flows ──────────────────────────────────────────────────────────────────────────────
+    def _top(self, turn: Turn) -> tuple[Frame, Flow, Step | None]:
+        frame = turn.stack[-1]
+        flow = self.registry.flows.get(frame["flow"])
+        if flow is None:
+            turn.stack.pop()
+            raise Expired
+        try:
+            step = flow.step(frame["step"]) if frame["step"] else None
+        except KeyError:
+            step = None  # the flow changed since this state was saved
+        return frame, flow, step
+
+    async def _answers(self, turn: Turn, flow: Flow) -> dict[str, Any]:
+        return await repo.get_answers(session=turn.session, user_id=turn.user.id, flow_id=flow.id)  # type: ignore[union-attr]
+
+    async def _save_answer(self, turn: Turn, flow: Flow, step: Step, value: Any) -> None:
+        await repo.set_answer(
+            session=turn.session,
+            user_id=turn.user.id,  # type: ignore[union-attr]
+            flow_id=flow.id,
+            flow_version=flow.version,
+            name=step.name,
+            value=value,
+        )
+
+    async def _advance(self, turn: Turn, *, from_index: int) -> None:
+        """Moves the top frame past `from_index` to the next step that needs the person."""
+        frame, flow, current = self._top(turn)
+        answers = await self._answers(turn, flow)
+        if current is not None and frame["step"]:
+            frame["hist"] = (frame["hist"] + [frame["step"]])[-HISTORY_LIMIT:]
+        for index in range(from_index + 1, len(flow.steps)):
+            step = flow.steps[index]
+            if not step.is_relevant(answers):
+                continue
+            if frame.get("edit") and step.is_question and step.name in answers:
+                continue
+            if step.kind is Kind.MESSAGE:
+                turn.send(turn.t(step.label, answers=answers))
+                continue
+            if step.kind is Kind.SUBFLOW:
+                frame["step"] = step.name
+                return await self._enter_flow(turn, self.registry.flows[step.flow], step.name)  # type: ignore[index]
+            frame["step"] = step.name
+            frame.pop("sel", None)
+            return await self._show_step(turn)
+        await self._complete(turn, flow, answers)
+
+    async def _complete(self, turn: Turn, flow: Flow, answers: dict[str, Any]) -> None:
+        for step in flow.steps:
+            if step.is_question and step.name in answers and not step.is_relevant(answers):
+                await self._save_answer(turn, flow, step, None)
+                answers.pop(step.name)
+        await repo.add_completion(
+            session=turn.session, user_id=turn.user.id, flow_id=flow.id, flow_version=flow.version  # type: ignore[union-attr]
+        )
+        if flow.on_complete is not None:
+            await flow.on_complete(turn, answers)
+        if flow.done:
+            turn.send(turn.t(flow.done, answers=answers, name=turn.user.display_name))  # type: ignore[union-attr]
+        frame = turn.stack.pop()
+        if turn.stack and frame.get("parent_step"):
+            _, parent, _ = self._top(turn)
+            return await self._advance(turn, from_index=parent.index(frame["parent_step"]))
+        turn.stack = []
+        await self._show_menu(turn)
+
+    async def _show_step(
+        self, turn: Turn, *, error: str | None = None, edit: bool = False
+    ) -> None:
+        frame, flow, step = self._top(turn)
+        if step is None:
+            turn.stack[-1] = self._frame(flow, "")
+            return await self._advance(turn, from_index=-1)
+        answers = await self._answers(turn, flow)
+        if step.kind is Kind.REVIEW:
+            return self._show_review(turn, flow, step, answers)
+        text = turn.render(
+            "question.j2",
+            progress=self._progress(flow, step, answers),
+            label=turn.t(step.label, answers=answers),
+            hint=turn.t(step.hint, answers=answers) if step.hint else "",
+            error=error,
+            current=self._display(turn, step, answers[step.name]) if step.name in answers else "",
+            scale=self._scale_legend(turn, step),
+            step_kind=step.kind.value,
+        )
+        turn.send(text, self._step_buttons(turn, frame, flow, step, answers), edit=edit)
+
+    def _progress(self, flow: Flow, step: Step, answers: dict[str, Any]) -> dict[str, Any]:
+        questions = [s.name for s in flow.steps if s.is_question and s.is_relevant(answers)]
+        position = questions.index(step.name) + 1 if step.name in questions else len(questions)
+        total = max(len(questions), 1)
+        filled = round(10 * position / total)
+        return {"position": position, "total": total, "bar": "▰" * filled + "▱" * (10 - filled)}
+
+    def _scale_legend(self, turn: Turn, step: Step) -> dict[str, Any] | None:
+        if step.kind is not Kind.SCALE or not step.scale_labels:
+            return None
+        low, high = step.scale
+        return {"low": low, "high": high, "low_label": turn.t(step.scale_labels[0]),
+                "high_label": turn.t(step.scale_labels[1])}
+
+    def _step_buttons(
+        self, turn: Turn, frame: Frame, flow: Flow, step: Step, answers: dict[str, Any]
+    ) -> list[list[Button]]:
+        rows: list[list[Button]] = []
+        options = self.registry.options(step)
+        if step.kind is Kind.CHOICE:
+            rows += [[turn.button(turn.t(o.label), "c", str(i))] for i, o in enumerate(options)]
+        elif step.kind is Kind.MULTI:
+            selected = set(frame.get("sel", answers.get(step.name) or []))
+            for i, option in enumerate(options):
+                mark = "✅ " if option.value in selected else "▫️ "
+                rows.append([turn.button(mark + turn.t(option.label), "t", str(i))])
+            rows.append([turn.button(turn.t(common.DONE), "d")])
+        elif step.kind is Kind.SCALE:
+            low, high = step.scale
+            rows.append([turn.button(str(v), "s", str(v)) for v in range(low, high + 1)])
+        elif step.kind is Kind.YESNO:
+            rows.append([turn.button(turn.t(common.YES), "y", "1"), turn.button(turn.t(common.NO), "y", "0")])
+        nav = []
+        if frame["hist"] or len(turn.stack) > 1:
+            nav.append(turn.button(turn.t(common.BACK), "b"))
+        if not step.required:
+            nav.append(turn.button(turn.t(common.SKIP), "k"))
+        nav.append(turn.button(turn.t(common.MENU), "m"))
+        rows.append(nav)
+        return rows
+
+    def _display(self, turn: Turn, step: Step, value: Any) -> str:
+        """Formats a stored answer for a person to read (plain text; templates escape it)."""
+        if value is None:
+            return ""
+        options = {o.value: o.label for o in self.registry.options(step)}
+        label = lambda v: turn.plain(options[v]) if v in options else str(v)  # noqa: E731
+        if step.kind is Kind.CHOICE:
+            return label(value)
+        if step.kind is Kind.MULTI:
+            return ", ".join(label(v) for v in value)
+        if step.kind is Kind.YESNO:
+            return turn.plain(common.YES if value else common.NO)
+        text = str(value)
+        return text if len(text) <= REVIEW_VALUE_LIMIT else text[:REVIEW_VALUE_LIMIT] + "…"
+
+    def _show_review(self, turn: Turn, flow: Flow, review: Step, answers: dict[str, Any]) -> None:
+        items = []
+        rows: list[list[Button]] = []
+        for step in flow.steps[: flow.index(review.name)]:
+            if not step.is_question or not step.is_relevant(answers):
+                continue
+            label = turn.t(step.review_label, answers=answers)
+            value = self._display(turn, step, answers.get(step.name))
+            items.append({"label": label, "value": value})
+            rows.append([turn.button(turn.t(common.EDIT, label=label), "e", step.name)])
+        rows.append([turn.button(turn.t(common.CONFIRM), "ok")])
+        rows.append([turn.button(turn.t(common.MENU), "m")])
+        text = turn.render("review.j2", title=turn.t(review.label or flow.title), items=items)
+        turn.send(text, rows)
+
+    async def _flow_button(self, turn: Turn, op: str, arg: str) -> None:
+        frame, flow, step = self._top(turn)
+        if step is None:
+            raise Expired
+        if op == "m":
+            return await self._show_menu(turn)
+        if op == "b":
+            return await self._back(turn)
+        if op == "k" and not step.required and step.is_question:
+            await self._save_answer(turn, flow, step, None)
+            return await self._advance(turn, from_index=flow.index(step.name))
+        if step.kind is Kind.REVIEW:
+            if op == "ok":
+                frame["edit"] = False
+                return await self._advance(turn, from_index=flow.index(step.name))
+            if op == "e" and arg in {s.name for s in flow.steps if s.is_question}:
+                frame["hist"] = (frame["hist"] + [step.name])[-HISTORY_LIMIT:]
+                frame["step"], frame["edit"] = arg, True
+                frame.pop("sel", None)
+                return await self._show_step(turn)
+            raise Expired
+        if step.kind is Kind.MULTI and op == "t":
+            options = self.registry.options(step)
+            if not (arg.isdigit() and int(arg) < len(options)):
+                raise Expired
+            await self._toggle(turn, frame, flow, step, options[int(arg)].value)
+            return await self._show_step(turn, edit=True)
+        if step.kind is Kind.MULTI and op == "d" and "sel" not in frame:
+            frame["sel"] = list((await self._answers(turn, flow)).get(step.name) or [])
+        value = self._button_value(frame, step, op, arg)
+        await self._accept(turn, frame, flow, step, value, via_button=True)
+
+    def _button_value(self, frame: Frame, step: Step, op: str, arg: str) -> Any:
+        options = self.registry.options(step)
+        if step.kind is Kind.CHOICE and op == "c" and arg.isdigit() and int(arg) < len(options):
+            return options[int(arg)].value
+        if step.kind is Kind.YESNO and op == "y" and arg in {"0", "1"}:
+            return arg == "1"
+        if step.kind is Kind.SCALE and op == "s" and arg.lstrip("-").isdigit():
+            low, high = step.scale
+            if low <= int(arg) <= high:
+                return int(arg)
+        if step.kind is Kind.MULTI and op == "d":
+            return list(frame.get("sel", []))
+        raise Expired
+
+    async def _toggle(self, turn: Turn, frame: Frame, flow: Flow, step: Step, value: str) -> None:
+        """Flips one option of a multiple choice; the selection lives in the frame until Done."""
+        if "sel" not in frame:
+            frame["sel"] = list((await self._answers(turn, flow)).get(step.name) or [])
+        selected: list[str] = frame["sel"]
+        if value in selected:
+            selected.remove(value)
+        else:
+            selected.append(value)
+
+    async def _flow_typed(self, turn: Turn) -> None:
+        frame, flow, step = self._top(turn)
+        if step is None:
+            return await self._show_step(turn)
+        raw = turn.event.text
+        try:
+            if step.kind is Kind.REVIEW:
+                raise InputError(common.USE_BUTTONS)
+            if step.kind in {Kind.CHOICE, Kind.MULTI}:
+                options = self.registry.options(step)
+                option = match_option(options, [turn.t(o.label) for o in options], raw)
+                if step.kind is Kind.MULTI:
+                    await self._toggle(turn, frame, flow, step, option.value)
+                    return await self._show_step(turn)
+                value: Any = option.value
+            else:
+                value = parse_typed(step, raw, self.today())
+        except InputError as problem:
+            return await self._show_step(turn, error=turn.t(problem.message, **problem.params))
+        await self._accept(turn, frame, flow, step, value, via_button=False)
+
+    async def _accept(
+        self, turn: Turn, frame: Frame, flow: Flow, step: Step, value: Any, *, via_button: bool
+    ) -> None:
+        answers = await self._answers(turn, flow)
+        problem = self._validate(step, value, answers)
+        if problem:
+            return await self._show_step(turn, error=turn.t(problem[0], **problem[1]))
+        await self._save_answer(turn, flow, step, value)
+        if via_button:
+            turn.reply.messages.append(
+                Outbound(
+                    text=turn.render(
+                        "answered.j2",
+                        label=turn.t(step.label, answers=answers),
+                        value=self._display(turn, step, value),
+                    ),
+                    edit=True,
+                )
+            )
+        frame.pop("sel", None)
+        await self._advance(turn, from_index=flow.index(step.name))
+
+    def _validate(
+        self, step: Step, value: Any, answers: dict[str, Any]
+    ) -> tuple[str, dict[str, Any]] | None:
+        if step.kind is Kind.MULTI:
+            if len(value) < step.min_choices and (step.required or value):
+                return common.CHOOSE_AT_LEAST, {"n": step.min_choices}
+            if step.max_choices is not None and len(value) > step.max_choices:
+                return common.CHOOSE_AT_MOST, {"n": step.max_choices}
+        if step.constraint is not None and not step.constraint(value, answers):
+            return step.constraint_message or common.INVALID, {}
+        return None
+
+    async def _back(self, turn: Turn) -> None:
+        frame, flow, _ = self._top(turn)
+        if not frame["hist"]:
+            if len(turn.stack) > 1:
+                turn.stack.pop()
+                return await self._back(turn)
+            raise Expired
+        frame["step"] = frame["hist"].pop()
+        frame.pop("sel", None)
+        await self._show_step(turn)
+
+    # ── privacy ────────────────────────────────────────────────────────────────────────────
+    async def _export(self, turn: Turn) -> None:
+        payload = await privacy.export_document(session=turn.session, user=turn.user)  # type: ignore[arg-type]
+        filename = f"careerpilot-export-{datetime.now().strftime('%Y%m%d')}.json"
+        turn.reply.messages.append(
+            Outbound(
+                text=turn.t(common.EXPORT_READY),
+                document=Document(filename, payload, caption=turn.t(common.EXPORT_CAPTION)),
+            )
+        )
+
+    def _show_delete_confirm(self, turn: Turn) -> None:
+        buttons = [
+            [turn.button(turn.t(common.DELETE_YES), "D", "1")],
+            [turn.button(turn.t(common.DELETE_NO), "D", "0")],
+        ]
+        turn.send(turn.render("delete_confirm.j2"), buttons)
+
+    async def _delete_answer(self, turn: Turn, *, confirmed: bool) -> None:
+        if not confirmed:
+            turn.screen = "flow" if turn.stack else "menu"
+            turn.send(turn.t(common.DELETE_KEPT))
+            return await self._show_current(turn)
+        counts = await privacy.erase(session=turn.session, user=turn.user)  # type: ignore[arg-type]
+        turn.user = None
+        turn.send(turn.render("deleted.j2", counts=counts))

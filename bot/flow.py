@@ -1,0 +1,147 @@
+"""How a flow is declared: steps as data, in the spirit of XLSForm rows.
+
+A step's `name` is the key its answer is stored under forever; labels, hints and errors are
+gettext message ids whose translation is rendered as a Jinja2 template with the answers given so
+far (autoescaped). Flows live in `bot/dialogs/`, one module per feature.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from bot.engine import Turn
+
+Answers = Mapping[str, Any]
+
+
+def N_(message: str) -> str:
+    """Marks a message id for extraction; translation happens when it is shown."""
+    return message
+
+
+class Kind(StrEnum):
+    MESSAGE = "message"
+    CHOICE = "choice"
+    MULTI = "multi"
+    SCALE = "scale"
+    TEXT = "text"
+    NUMBER = "number"
+    DATE = "date"
+    YESNO = "yesno"
+    REVIEW = "review"
+    SUBFLOW = "subflow"
+
+
+QUESTION_KINDS = frozenset(
+    {Kind.CHOICE, Kind.MULTI, Kind.SCALE, Kind.TEXT, Kind.NUMBER, Kind.DATE, Kind.YESNO}
+)
+
+
+@dataclass(frozen=True)
+class Option:
+    """One entry of a named choice list; `value` is what gets stored."""
+
+    value: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Step:
+    """One row of a flow: a message, a question, a review screen or a sub-flow call."""
+
+    name: str
+    kind: Kind
+    label: str = ""
+    hint: str | None = None
+    required: bool = True
+    relevant: Callable[[Answers], bool] | None = None
+    choices: str | None = None
+    min_length: int = 1
+    max_length: int = 500
+    min_value: float | None = None
+    max_value: float | None = None
+    integer: bool = True
+    scale: tuple[int, int] = (1, 5)
+    scale_labels: tuple[str, str] | None = None
+    min_choices: int = 1
+    max_choices: int | None = None
+    not_before: str | None = None
+    not_after: str | None = None
+    constraint: Callable[[Any, Answers], bool] | None = None
+    constraint_message: str | None = None
+    flow: str | None = None
+    short: str | None = None
+
+    @property
+    def is_question(self) -> bool:
+        return self.kind in QUESTION_KINDS
+
+    def is_relevant(self, answers: Answers) -> bool:
+        return self.relevant is None or bool(self.relevant(answers))
+
+    @property
+    def review_label(self) -> str:
+        """The short label used on review screens and edit buttons."""
+        return self.short or self.label
+
+
+OnComplete = Callable[["Turn", Answers], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class Flow:
+    """A questionnaire: an id and version stored with every answer, and its steps in order."""
+
+    id: str
+    version: int
+    title: str
+    steps: tuple[Step, ...]
+    done: str = ""
+    on_complete: OnComplete | None = None
+    in_menu: bool = True
+    icon: str = ""
+
+    def __post_init__(self) -> None:
+        names = [step.name for step in self.steps]
+        if len(names) != len(set(names)):
+            raise ValueError(f"flow {self.id} repeats a step name")
+        if any(len(name) > 24 for name in names):
+            raise ValueError(f"flow {self.id}: step names must fit a 64-byte button payload")
+
+    def step(self, name: str) -> Step:
+        for step in self.steps:
+            if step.name == name:
+                return step
+        raise KeyError(name)
+
+    def index(self, name: str) -> int:
+        return next(i for i, step in enumerate(self.steps) if step.name == name)
+
+
+@dataclass
+class Registry:
+    """The flows and named choice lists the engine can run."""
+
+    flows: dict[str, Flow] = field(default_factory=dict)
+    choice_lists: dict[str, tuple[Option, ...]] = field(default_factory=dict)
+
+    def add_flow(self, flow: Flow) -> None:
+        for step in flow.steps:
+            if step.choices and step.choices not in self.choice_lists:
+                raise ValueError(f"flow {flow.id}: unknown choice list {step.choices}")
+            if step.kind is Kind.SUBFLOW and step.flow not in self.flows:
+                raise ValueError(f"flow {flow.id}: sub-flow {step.flow} must be added first")
+        self.flows[flow.id] = flow
+
+    def add_choices(self, name: str, options: tuple[Option, ...]) -> None:
+        self.choice_lists[name] = options
+
+    def options(self, step: Step) -> tuple[Option, ...]:
+        return self.choice_lists[step.choices] if step.choices else ()
+
+    def menu_flows(self) -> list[Flow]:
+        return [flow for flow in self.flows.values() if flow.in_menu]

@@ -1,0 +1,106 @@
+"""The tables. Conversation state (where a user is) is kept apart from answers (what they said)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, Column, ForeignKey, Integer, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from storage.types import UTCDateTime, utcnow
+
+
+def _user_fk() -> Any:
+    return Column(Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True)
+
+
+class UserBase(SQLModel):
+    telegram_id: int = Field(sa_column=Column(BigInteger, unique=True, nullable=False))
+    display_name: str | None = Field(default=None, max_length=128)
+    locale: str = Field(default="en", max_length=16)
+    role: str = Field(default="client", max_length=16)
+
+
+class User(UserBase, table=True):
+    """A person who talks to the bot. Before consent only the chat id and language are kept."""
+
+    __tablename__ = "users"
+
+    id: int | None = Field(default=None, primary_key=True)
+    consent_given_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    consent_withdrawn_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    consent_version: str | None = Field(default=None, max_length=32)
+    active: bool = Field(default=True)
+    blocked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+    @property
+    def has_consented(self) -> bool:
+        return self.consent_given_at is not None and self.consent_withdrawn_at is None
+
+
+class ConversationState(SQLModel, table=True):
+    """Where a user is: a stack of flow frames, JSON only. `version` guards concurrent writers."""
+
+    __tablename__ = "conversation_states"
+
+    user_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    )
+    stack: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON))
+    screen: str = Field(default="", max_length=64)
+    version: int = Field(default=0)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class Answer(SQLModel, table=True):
+    """The current answer to one question of one flow; earlier values live in AnswerRevision."""
+
+    __tablename__ = "answers"
+    __table_args__ = (UniqueConstraint("user_id", "flow_id", "name", name="uq_answer_question"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(sa_column=_user_fk())
+    flow_id: str = Field(max_length=64)
+    flow_version: int
+    name: str = Field(max_length=64)
+    value: Any = Field(default=None, sa_column=Column(JSON))
+    answered_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class AnswerRevision(SQLModel, table=True):
+    """A value an answer held before it was edited or cleared."""
+
+    __tablename__ = "answer_revisions"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(sa_column=_user_fk())
+    flow_id: str = Field(max_length=64)
+    flow_version: int
+    name: str = Field(max_length=64)
+    value: Any = Field(default=None, sa_column=Column(JSON))
+    answered_at: datetime = Field(sa_type=UTCDateTime)
+    replaced_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class FlowCompletion(SQLModel, table=True):
+    """A finished run of a flow (used by the menu to show what is done)."""
+
+    __tablename__ = "flow_completions"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(sa_column=_user_fk())
+    flow_id: str = Field(max_length=64)
+    flow_version: int
+    completed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class ProcessedUpdate(SQLModel, table=True):
+    """An inbound update already applied; holds no personal data, only the transport's id."""
+
+    __tablename__ = "processed_updates"
+
+    key: str = Field(primary_key=True, max_length=96)
+    processed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
