@@ -10,7 +10,9 @@ import typer
 
 from bot.config import Settings, get_settings
 
-app = typer.Typer(help="CareerPilot: a career guidance assistant on Telegram.", no_args_is_help=True)
+app = typer.Typer(
+    help="CareerPilot: a career guidance assistant on Telegram.", no_args_is_help=True
+)
 db_app = typer.Typer(help="Database commands.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 

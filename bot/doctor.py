@@ -60,7 +60,9 @@ async def check_database(settings: Settings) -> CheckResult:
     head = head_revision()
     if current != head:
         return CheckResult(
-            "database", "fail", f"at revision {current}, expected {head}: run `careerpilot db upgrade`"
+            "database",
+            "fail",
+            f"at revision {current}, expected {head}: run `careerpilot db upgrade`",
         )
     return CheckResult("database", "pass", f"reachable and migrated (revision {head})")
 
@@ -69,7 +71,9 @@ async def check_catalogs(settings: Settings) -> CheckResult:
     texts = Texts()
     missing = [loc for loc in LOCALES if loc != "en" and texts.gettext(loc, "Yes") == "Yes"]
     if missing:
-        return CheckResult("translations", "fail", f"catalog not compiled for {', '.join(missing)}")
+        return CheckResult(
+            "translations", "fail", f"catalog not compiled for {', '.join(missing)}"
+        )
     return CheckResult("translations", "pass", f"catalogs loaded: {', '.join(LOCALES)}")
 
 
@@ -79,9 +83,9 @@ async def check_telegram(settings: Settings) -> CheckResult:
         return CheckResult("telegram", "skip", "no TELEGRAM_BOT_TOKEN: the console chat will run")
     url = f"{settings.telegram_api_base.rstrip('/')}/bot{token}/getMe"
     try:
-        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=10)) as http:
-            async with http.get(url) as response:
-                body = await response.json(content_type=None)
+        timeout = aiohttp.ClientTimeout(total=10)
+        async with aiohttp.ClientSession(timeout=timeout) as http, http.get(url) as response:
+            body = await response.json(content_type=None)
     except (aiohttp.ClientError, TimeoutError) as error:
         return CheckResult("telegram", "fail", f"Bot API not reachable: {type(error).__name__}")
     if not body.get("ok"):

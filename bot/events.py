@@ -38,7 +38,9 @@ class Inbound:
         if text.startswith("/") and len(text) > 1:
             head, _, args = text[1:].partition(" ")
             command = head.split("@", 1)[0].lower()
-            return cls(user_id, EventKind.COMMAND, text=text, command=command, args=args.strip(), **kw)  # type: ignore[arg-type]
+            return cls(
+                user_id, EventKind.COMMAND, text=text, command=command, args=args.strip(), **kw
+            )  # type: ignore[arg-type]
         return cls(user_id, EventKind.TEXT, text=text, **kw)  # type: ignore[arg-type]
 
     @classmethod

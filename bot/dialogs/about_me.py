@@ -9,7 +9,9 @@ ABOUT_ME = Flow(
     version=1,
     title=N_("About me"),
     icon="🙂",
-    done=N_("Thank you, {{ answers.name }}! Your profile is saved. You can edit it from the menu."),
+    done=N_(
+        "Thank you, {{ answers.name }}! Your profile is saved. You can edit it from the menu."
+    ),
     steps=(
         Step(
             "intro",

@@ -86,7 +86,7 @@ async def deliver(
     callback_id: str | None = None,
     on_blocked: Callable[[int], Awaitable[None]] | None = None,
 ) -> None:
-    """Sends every message of a reply in order; edits target the message whose button was pressed."""
+    """Sends a reply's messages in order; edits go to the message whose button was pressed."""
     try:
         if callback_id is not None:
             await with_retries(lambda: transport.answer_callback(callback_id, reply.notice))

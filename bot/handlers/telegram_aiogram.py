@@ -28,11 +28,11 @@ from aiogram.types import (
     Update,
 )
 
+from bot.commands import localized_commands
 from bot.config import Settings
 from bot.engine import Engine
 from bot.events import Button, Document, Inbound
 from bot.handlers import delivery
-from bot.commands import localized_commands
 
 log = logging.getLogger(__name__)
 
@@ -82,7 +82,9 @@ class AiogramTransport:
             )
         )
 
-    async def edit_buttons(self, chat_id: int, message_id: int, buttons: list[list[Button]]) -> None:
+    async def edit_buttons(
+        self, chat_id: int, message_id: int, buttons: list[list[Button]]
+    ) -> None:
         await self._call(
             self.bot.edit_message_reply_markup(
                 chat_id=chat_id, message_id=message_id, reply_markup=_markup(buttons)
@@ -109,29 +111,41 @@ def create_router() -> Router:
     router = Router(name=__name__)
 
     @router.message(F.text)
-    async def on_text(message: Message, event_update: Update, engine: Engine, transport: AiogramTransport) -> None:
+    async def on_text(
+        message: Message, event_update: Update, engine: Engine, transport: AiogramTransport
+    ) -> None:
         """Passes typed text and commands to the engine."""
         event = Inbound.from_text(
-            message.chat.id, message.text or "", event_id=f"tg:{event_update.update_id}",
+            message.chat.id,
+            message.text or "",
+            event_id=f"tg:{event_update.update_id}",
             **_identity(message.from_user),
         )
         await _run(engine, transport, event, chat_id=message.chat.id)
 
     @router.message()
-    async def on_other(message: Message, event_update: Update, engine: Engine, transport: AiogramTransport) -> None:
+    async def on_other(
+        message: Message, event_update: Update, engine: Engine, transport: AiogramTransport
+    ) -> None:
         """Answers stickers, photos, voice and the like with a request for text."""
         event = Inbound.unsupported(
-            message.chat.id, str(message.content_type), event_id=f"tg:{event_update.update_id}",
+            message.chat.id,
+            str(message.content_type),
+            event_id=f"tg:{event_update.update_id}",
             **_identity(message.from_user),
         )
         await _run(engine, transport, event, chat_id=message.chat.id)
 
     @router.callback_query()
-    async def on_button(query: CallbackQuery, event_update: Update, engine: Engine, transport: AiogramTransport) -> None:
+    async def on_button(
+        query: CallbackQuery, event_update: Update, engine: Engine, transport: AiogramTransport
+    ) -> None:
         """Passes a button press to the engine and edits the pressed message when asked."""
         chat_id = query.message.chat.id if query.message else query.from_user.id
         event = Inbound.button(
-            chat_id, query.data or "", event_id=f"tg:{event_update.update_id}",
+            chat_id,
+            query.data or "",
+            event_id=f"tg:{event_update.update_id}",
             **_identity(query.from_user),
         )
         origin = query.message.message_id if query.message else None
@@ -141,11 +155,19 @@ def create_router() -> Router:
     async def on_error(error: ErrorEvent, engine: Engine, transport: AiogramTransport) -> None:
         """Logs the failure without personal data and apologizes to the person."""
         update = error.update
-        log.error("update %s failed: %s", update.update_id, type(error.exception).__name__,
-                  exc_info=error.exception)
-        message = update.message or (update.callback_query.message if update.callback_query else None)
-        user = update.message.from_user if update.message else (
-            update.callback_query.from_user if update.callback_query else None
+        log.error(
+            "update %s failed: %s",
+            update.update_id,
+            type(error.exception).__name__,
+            exc_info=error.exception,
+        )
+        message = update.message or (
+            update.callback_query.message if update.callback_query else None
+        )
+        user = (
+            update.message.from_user
+            if update.message
+            else (update.callback_query.from_user if update.callback_query else None)
         )
         if message is not None:
             event = Inbound.from_text(message.chat.id, "", **_identity(user))
@@ -167,7 +189,11 @@ async def _run(
     if reply.duplicate:
         return
     await delivery.deliver(
-        transport, reply, chat_id=chat_id, origin_message_id=origin, callback_id=callback_id,
+        transport,
+        reply,
+        chat_id=chat_id,
+        origin_message_id=origin,
+        callback_id=callback_id,
         on_blocked=engine.mark_blocked,
     )
 
@@ -200,7 +226,9 @@ async def run_polling(engine: Engine, settings: Settings, *, handle_signals: boo
         )
     try:
         await dispatcher.start_polling(
-            bot, polling_timeout=settings.polling_timeout, handle_signals=handle_signals,
+            bot,
+            polling_timeout=settings.polling_timeout,
+            handle_signals=handle_signals,
             allowed_updates=["message", "callback_query"],
         )
     finally:

@@ -82,7 +82,9 @@ class PtbTransport:
             )
         )
 
-    async def edit_buttons(self, chat_id: int, message_id: int, buttons: list[list[Button]]) -> None:
+    async def edit_buttons(
+        self, chat_id: int, message_id: int, buttons: list[list[Button]]
+    ) -> None:
         await self._call(
             self.bot.edit_message_reply_markup(
                 chat_id=chat_id, message_id=message_id, reply_markup=_markup(buttons)
@@ -92,7 +94,9 @@ class PtbTransport:
     async def send_document(self, chat_id: int, document: Document) -> None:
         await self._call(
             self.bot.send_document(
-                chat_id, document.content, filename=document.filename,
+                chat_id,
+                document.content,
+                filename=document.filename,
                 caption=document.caption or None,
             )
         )
@@ -110,14 +114,29 @@ def _identity(user: Any) -> dict[str, Any]:
 
 def _content_type(update: Update) -> str:
     message = update.effective_message
-    for kind in ("sticker", "photo", "voice", "video", "audio", "document", "location",
-                 "contact", "animation", "video_note", "poll", "venue", "dice"):
+    for kind in (
+        "sticker",
+        "photo",
+        "voice",
+        "video",
+        "audio",
+        "document",
+        "location",
+        "contact",
+        "animation",
+        "video_note",
+        "poll",
+        "venue",
+        "dice",
+    ):
         if message is not None and getattr(message, kind, None):
             return kind
     return "unknown"
 
 
-def build_application(engine: Engine, settings: Settings) -> Application[Any, Any, Any, Any, Any, Any]:
+def build_application(
+    engine: Engine, settings: Settings
+) -> Application[Any, Any, Any, Any, Any, Any]:
     """Builds the PTB application with its handlers; the engine travels in bot_data."""
     base = settings.telegram_api_base.rstrip("/")
     application = (
@@ -137,7 +156,9 @@ def build_application(engine: Engine, settings: Settings) -> Application[Any, An
         message = update.effective_message
         assert message is not None
         event = Inbound.from_text(
-            message.chat_id, message.text or "", event_id=f"tg:{update.update_id}",
+            message.chat_id,
+            message.text or "",
+            event_id=f"tg:{update.update_id}",
             **_identity(update.effective_user),
         )
         await _run(engine, transport, event, chat_id=message.chat_id)
@@ -147,7 +168,9 @@ def build_application(engine: Engine, settings: Settings) -> Application[Any, An
         message = update.effective_message
         assert message is not None
         event = Inbound.unsupported(
-            message.chat_id, _content_type(update), event_id=f"tg:{update.update_id}",
+            message.chat_id,
+            _content_type(update),
+            event_id=f"tg:{update.update_id}",
             **_identity(update.effective_user),
         )
         await _run(engine, transport, event, chat_id=message.chat_id)
@@ -159,7 +182,9 @@ def build_application(engine: Engine, settings: Settings) -> Application[Any, An
         message = query.message
         chat_id = message.chat.id if message else query.from_user.id
         event = Inbound.button(
-            chat_id, query.data or "", event_id=f"tg:{update.update_id}",
+            chat_id,
+            query.data or "",
+            event_id=f"tg:{update.update_id}",
             **_identity(query.from_user),
         )
         origin = message.message_id if message else None
@@ -168,11 +193,16 @@ def build_application(engine: Engine, settings: Settings) -> Application[Any, An
     async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Logs the failure without personal data and apologizes to the person."""
         update_id = update.update_id if isinstance(update, Update) else None
-        log.error("update %s failed: %s", update_id, type(context.error).__name__,
-                  exc_info=context.error)
+        log.error(
+            "update %s failed: %s", update_id, type(context.error).__name__, exc_info=context.error
+        )
         if isinstance(update, Update) and update.effective_chat is not None:
-            event = Inbound.from_text(update.effective_chat.id, "", **_identity(update.effective_user))
-            await delivery.deliver(transport, engine.apology(event), chat_id=update.effective_chat.id)
+            event = Inbound.from_text(
+                update.effective_chat.id, "", **_identity(update.effective_user)
+            )
+            await delivery.deliver(
+                transport, engine.apology(event), chat_id=update.effective_chat.id
+            )
 
     application.add_handler(MessageHandler(filters.TEXT, on_text))
     application.add_handler(MessageHandler(filters.ALL & ~filters.TEXT, on_other))
@@ -194,12 +224,18 @@ async def _run(
     if reply.duplicate:
         return
     await delivery.deliver(
-        transport, reply, chat_id=chat_id, origin_message_id=origin, callback_id=callback_id,
+        transport,
+        reply,
+        chat_id=chat_id,
+        origin_message_id=origin,
+        callback_id=callback_id,
         on_blocked=engine.mark_blocked,
     )
 
 
-async def run_polling(engine: Engine, settings: Settings, *, stop: asyncio.Event | None = None) -> None:
+async def run_polling(
+    engine: Engine, settings: Settings, *, stop: asyncio.Event | None = None
+) -> None:
     """Runs the bot by long polling until `stop` is set (or forever)."""
     application = build_application(engine, settings)
     async with application:
@@ -211,7 +247,8 @@ async def run_polling(engine: Engine, settings: Settings, *, stop: asyncio.Event
         await application.start()
         assert application.updater is not None
         await application.updater.start_polling(
-            timeout=settings.polling_timeout, poll_interval=0,
+            timeout=settings.polling_timeout,
+            poll_interval=0,
             allowed_updates=["message", "callback_query"],
         )
         try:
