@@ -104,3 +104,96 @@ class ProcessedUpdate(SQLModel, table=True):
 
     key: str = Field(primary_key=True, max_length=96)
     processed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class Case(SQLModel, table=True):
+    """A client's case with the service: intake result, category, counselor and status."""
+
+    __tablename__ = "cases"
+
+    id: int | None = Field(default=None, primary_key=True)
+    client_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False, unique=True
+        )
+    )
+    counselor_id: int | None = Field(
+        default=None,
+        sa_column=Column(Integer, ForeignKey("users.id", ondelete="SET NULL"), index=True),
+    )
+    status: str = Field(default="new", max_length=16)
+    category: str = Field(default="", max_length=32)
+    category_reason: str = Field(default="", max_length=64)
+    category_overridden: bool = Field(default=False)
+    category_note: str | None = Field(default=None, max_length=500)
+    referral_suggested: bool = Field(default=False)
+    referral_need: str | None = Field(default=None, max_length=32)
+    referral_reason: str | None = Field(default=None, max_length=500)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    assigned_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    last_activity_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class CaseNote(SQLModel, table=True):
+    """A counselor's note on a case, never shown to the client."""
+
+    __tablename__ = "case_notes"
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("cases.id", ondelete="CASCADE"), nullable=False)
+    )
+    author_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("users.id", ondelete="SET NULL"))
+    )
+    text: str = Field(max_length=2000)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class CaseMessage(SQLModel, table=True):
+    """A question relayed from counselor to client, or the client's answer."""
+
+    __tablename__ = "case_messages"
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("cases.id", ondelete="CASCADE"), nullable=False)
+    )
+    direction: str = Field(max_length=16)  # "to_client" | "to_counselor"
+    text: str = Field(max_length=4000)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class AuditEntry(SQLModel, table=True):
+    """Who read or changed which client's case, and when."""
+
+    __tablename__ = "audit_log"
+
+    id: int | None = Field(default=None, primary_key=True)
+    actor_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("users.id", ondelete="SET NULL"))
+    )
+    client_id: int | None = Field(
+        default=None,
+        sa_column=Column(Integer, ForeignKey("users.id", ondelete="CASCADE"), index=True),
+    )
+    action: str = Field(max_length=32)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class Invitation(SQLModel, table=True):
+    """A single-use counselor invitation; only a hash of its token is kept."""
+
+    __tablename__ = "invitations"
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    created_by: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("users.id", ondelete="SET NULL"))
+    )
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    expires_at: datetime = Field(sa_type=UTCDateTime)
+    used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    used_by: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("users.id", ondelete="SET NULL"))
+    )
