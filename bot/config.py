@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PLACEHOLDER_TOKENS = {"", "changeme", "your-token-here", "<token>", "123456:ABC-DEF"}
 
@@ -26,6 +26,11 @@ class Settings(BaseSettings):
     consent_version: str = "2026-11"
     log_level: str = "INFO"
     polling_timeout: int = Field(default=30, ge=0, le=50)
+    admin_telegram_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
+    bot_username: str = ""
+    invitation_ttl_hours: int = Field(default=72, ge=1, le=24 * 30)
+    counselor_response_hours: int = Field(default=48, ge=1)
+    referral_resources: dict[str, list[str]] = Field(default_factory=dict)
 
     @field_validator("telegram_bot_token", mode="before")
     @classmethod
@@ -33,6 +38,16 @@ class Settings(BaseSettings):
         """Treats an empty or placeholder token as no token, so the console chat starts."""
         if isinstance(value, str) and value.strip().lower() in PLACEHOLDER_TOKENS:
             return None
+        return value
+
+    @field_validator("admin_telegram_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, value: object) -> object:
+        """Accepts `ADMIN_TELEGRAM_IDS=1,2,3` as well as a JSON list."""
+        if isinstance(value, str) and not value.strip().startswith("["):
+            return [int(part) for part in value.replace(";", ",").split(",") if part.strip()]
+        if isinstance(value, int):
+            return [value]
         return value
 
     @property

@@ -25,7 +25,7 @@ from bot import privacy
 from bot.config import Settings
 from bot.dialogs import common
 from bot.events import Button, Document, EventKind, Inbound, Outbound, Reply
-from bot.flow import Flow, Kind, Registry, Step
+from bot.flow import Flow, Kind, Registry, Screen, Step
 from bot.i18n import LOCALE_NAMES, LOCALES, Texts, locale_from_telegram
 from bot.parsing import InputError, match_option, parse_typed
 from storage import repo
@@ -37,6 +37,7 @@ log = logging.getLogger(__name__)
 
 Frame = dict[str, Any]
 HISTORY_LIMIT = 60
+MAX_START_PAYLOAD = 40
 REVIEW_VALUE_LIMIT = 300
 
 
@@ -75,6 +76,24 @@ class Turn:
 
     def send(self, text: str, buttons: list[list[Button]] | None = None, **kw: Any) -> None:
         self.reply.messages.append(Outbound(text=text, buttons=buttons or [], **kw))
+
+    def send_to(self, user: User, text: str, buttons: list[list[Button]] | None = None) -> None:
+        """Queues a message to another person (rendered by the caller in *their* locale)."""
+        self.reply.messages.append(Outbound(text=text, buttons=buttons or [], chat_id=user.telegram_id))
+
+    @property
+    def user_id(self) -> int:
+        """The database id of the person (only valid after consent)."""
+        assert self.user is not None and self.user.id is not None
+        return self.user.id
+
+    @property
+    def role(self) -> str:
+        return self.user.role if self.user else "client"
+
+    def back_to_current(self) -> None:
+        """Leaves a text-waiting screen for the flow or the menu the person was in."""
+        self.screen = "flow" if self.stack else "menu"
 
     @property
     def version(self) -> int:
@@ -140,6 +159,8 @@ class Engine:
                 else locale_from_telegram(event.language_code, self.settings.default_locale)
             )
             turn = Turn(self, session, event, user, locale)
+            if user is not None:
+                self._sync_admin_role(user)
             if user is None:
                 await self._before_consent(turn)
                 return turn.reply
@@ -158,6 +179,13 @@ class Engine:
                 )
             return turn.reply
 
+    def _sync_admin_role(self, user: User) -> None:
+        """Admins are whoever ADMIN_TELEGRAM_IDS names, now; a removed admin becomes a client."""
+        if user.telegram_id in self.settings.admin_telegram_ids:
+            user.role = "admin"
+        elif user.role == "admin":
+            user.role = "client"
+
     # ── before consent: nothing about the person is stored ─────────────────────────────────
     async def _before_consent(self, turn: Turn) -> None:
         event = turn.event
@@ -165,14 +193,17 @@ class Engine:
             op, _, arg = event.data.partition(":")
             if op == "g":
                 op, _, arg = arg.partition(":")
-                if op == "L" and arg in LOCALES:
-                    turn.locale = arg
-                    return self._show_consent(turn)
+                locale, _, rest = arg.partition(":")
+                if op == "L" and locale in LOCALES:
+                    turn.locale = locale
+                    return self._show_consent(turn, payload=rest)
                 if op == "C":
-                    locale, _, answer = arg.partition(":")
+                    answer, _, payload = rest.partition(":")
                     if locale in LOCALES and answer in {"1", "0"}:
                         turn.locale = locale
-                        return await self._consent_answer(turn, agreed=answer == "1")
+                        return await self._consent_answer(
+                            turn, agreed=answer == "1", payload=payload
+                        )
             turn.reply.notice = turn.t(common.EXPIRED)
         if event.kind is EventKind.COMMAND:
             if event.command == "privacy":
@@ -181,16 +212,19 @@ class Engine:
                 return turn.send(turn.render("help.j2", consented=False))
             if event.command in {"export", "delete"}:
                 return turn.send(turn.t(common.NOTHING_STORED))
-        self._show_language_picker(turn, first_time=True)
+        payload = event.args if event.command == "start" else ""
+        self._show_language_picker(turn, first_time=True, payload=payload)
 
-    def _show_language_picker(self, turn: Turn, *, first_time: bool) -> None:
-        buttons = [[Button(LOCALE_NAMES[code], f"g:L:{code}") for code in LOCALES]]
+    def _show_language_picker(self, turn: Turn, *, first_time: bool, payload: str = "") -> None:
+        suffix = f":{payload}" if payload and len(payload) <= MAX_START_PAYLOAD else ""
+        buttons = [[Button(LOCALE_NAMES[code], f"g:L:{code}{suffix}") for code in LOCALES]]
         turn.send(turn.render("language.j2", first_time=first_time), buttons)
 
-    def _show_consent(self, turn: Turn) -> None:
+    def _show_consent(self, turn: Turn, *, payload: str = "") -> None:
+        suffix = f":{payload}" if payload and len(payload) <= MAX_START_PAYLOAD else ""
         buttons = [
             [
-                Button(turn.t(common.AGREE), f"g:C:{turn.locale}:1"),
+                Button(turn.t(common.AGREE), f"g:C:{turn.locale}:1{suffix}"),
                 Button(turn.t(common.DECLINE), f"g:C:{turn.locale}:0"),
             ]
         ]
@@ -201,7 +235,7 @@ class Engine:
     def _show_privacy(self, turn: Turn) -> None:
         turn.send(turn.render("consent.j2", version=self.settings.consent_version, ask=False))
 
-    async def _consent_answer(self, turn: Turn, *, agreed: bool) -> None:
+    async def _consent_answer(self, turn: Turn, *, agreed: bool, payload: str = "") -> None:
         if not agreed:
             return turn.send(turn.render("declined.j2"))
         event = turn.event
@@ -211,12 +245,25 @@ class Engine:
         user.display_name = (event.display_name or "")[:128] or None
         user.consent_given_at = utcnow()
         user.consent_version = self.settings.consent_version
+        self._sync_admin_role(user)
         turn.user = user
         turn.state = await repo.get_state(session=turn.session, user_id=user.id)  # type: ignore[arg-type]
         turn.screen = "menu"
         turn.send(turn.render("welcome.j2", name=user.display_name))
-        await self._show_menu(turn)
-        await repo.save_state(session=turn.session, state=turn.state, stack=[], screen="menu")
+        if not await self._start_payload(turn, payload):
+            await self._show_menu(turn)
+        await repo.save_state(
+            session=turn.session, state=turn.state, stack=turn.stack, screen=turn.screen
+        )
+
+    async def _start_payload(self, turn: Turn, payload: str) -> bool:
+        """Runs a deep-link payload (`<prefix>_<argument>`); False when there is none."""
+        prefix, _, argument = payload.partition("_")
+        handler = self.registry.start_payloads.get(prefix)
+        if not payload or handler is None:
+            return False
+        await handler(turn, argument)
+        return True
 
     # ── after consent ──────────────────────────────────────────────────────────────────────
     async def _after_consent(self, turn: Turn) -> None:
@@ -237,6 +284,8 @@ class Engine:
     async def _command(self, turn: Turn) -> None:
         command = turn.event.command
         if command == "start":
+            if await self._start_payload(turn, turn.event.args):
+                return None
             turn.send(turn.render("welcome.j2", name=turn.user.display_name, back=True))  # type: ignore[union-attr]
             return await self._show_current(turn) if turn.screen == "flow" else await self._show_menu(turn)
         if command == "menu":
@@ -247,7 +296,12 @@ class Engine:
             turn.send(turn.t(common.CANCELLED if had_flow else common.NOTHING_TO_CANCEL))
             return await self._show_menu(turn)
         if command == "help":
-            return turn.send(turn.render("help.j2", consented=True))
+            extra = [
+                (c.name, turn.t(c.description))
+                for c in self.registry.commands.values()
+                if turn.role in c.roles
+            ]
+            return turn.send(turn.render("help.j2", consented=True, extra=extra))
         if command == "privacy":
             return self._show_privacy(turn)
         if command == "language":
@@ -258,6 +312,9 @@ class Engine:
         if command == "delete":
             turn.screen = "delete"
             return self._show_delete_confirm(turn)
+        feature = self.registry.commands.get(command)
+        if feature is not None and turn.role in feature.roles:
+            return await feature.handler(turn, turn.event.args)
         turn.send(turn.t(common.UNKNOWN_COMMAND))
         await self._show_current(turn)
 
@@ -295,6 +352,9 @@ class Engine:
             return self._show_privacy(turn)
         if op == "Lp":
             return self._show_language_picker(turn, first_time=False)
+        action = self.registry.actions.get(op)
+        if action is not None:
+            return await action(turn, arg)
         raise Expired
 
     async def _typed(self, turn: Turn) -> None:
@@ -303,18 +363,31 @@ class Engine:
         if turn.screen == "delete":
             turn.send(turn.t(common.USE_BUTTONS))
             return self._show_delete_confirm(turn)
+        screen, argument = self._feature_screen(turn)
+        if screen is not None:
+            return await screen.on_text(turn, argument)
         turn.send(turn.t(common.PICK_FROM_MENU))
         await self._show_menu(turn)
 
-    async def _show_current(self, turn: Turn) -> None:
+    async def show_current(self, turn: Turn) -> None:
         """Shows the screen the person is on again (after a help text, an error, a restart)."""
+        await self._show_current(turn)
+
+    async def _show_current(self, turn: Turn) -> None:
         if turn.screen == "flow" and turn.stack:
             return await self._show_step(turn)
         if turn.screen == "delete":
             return self._show_delete_confirm(turn)
         if turn.screen == "language":
             return self._show_language_picker(turn, first_time=False)
+        screen, argument = self._feature_screen(turn)
+        if screen is not None:
+            return await screen.show(turn, argument)
         await self._show_menu(turn)
+
+    def _feature_screen(self, turn: Turn) -> tuple[Screen | None, str]:
+        name, _, argument = turn.screen.partition(":")
+        return self.registry.screens.get(name), argument
 
     # ── menu ───────────────────────────────────────────────────────────────────────────────
     async def _show_menu(self, turn: Turn) -> None:
@@ -372,7 +445,36 @@ class Engine:
         return frame, flow, step
 
     async def _answers(self, turn: Turn, flow: Flow) -> dict[str, Any]:
-        return await repo.get_answers(session=turn.session, user_id=turn.user.id, flow_id=flow.id)  # type: ignore[union-attr]
+        return await self.answers_of(turn.session, turn.user_id, flow)
+
+    async def answers_of(self, session: AsyncSession, user_id: int, flow: Flow) -> dict[str, Any]:
+        """Returns a flow's answers, with those of its sub-flows (conditions may use them)."""
+        answers: dict[str, Any] = {}
+        for step in flow.steps:
+            if step.kind is Kind.SUBFLOW and step.flow in self.registry.flows:
+                child = self.registry.flows[step.flow]
+                answers.update(await self.answers_of(session, user_id, child))
+        answers.update(await repo.get_answers(session=session, user_id=user_id, flow_id=flow.id))
+        return answers
+
+    async def describe(
+        self, session: AsyncSession, user_id: int, flow_id: str, locale: str
+    ) -> list[dict[str, str]]:
+        """Returns a flow's reviewed questions as {name, label, value} in `locale` (summaries)."""
+        flow = self.registry.flows[flow_id]
+        answers = await self.answers_of(session, user_id, flow)
+        end = next((s.name for s in flow.steps if s.kind is Kind.REVIEW), None)
+        steps = self._reviewed_steps(flow, end, answers) if end else [
+            (s.name, s) for s in flow.steps if s.is_question and s.is_relevant(answers)
+        ]
+        return [
+            {
+                "name": key,
+                "label": self.texts.text(locale, step.review_label, answers=answers),
+                "value": self._display(locale, step, answers.get(step.name)),
+            }
+            for key, step in steps
+        ]
 
     async def _save_answer(self, turn: Turn, flow: Flow, step: Step, value: Any) -> None:
         await repo.set_answer(
@@ -388,18 +490,26 @@ class Engine:
         """Moves the top frame past `from_index` to the next step that needs the person."""
         frame, flow, current = self._top(turn)
         answers = await self._answers(turn, flow)
-        if current is not None and frame["step"]:
+        if current is not None and current.kind is not Kind.SUBFLOW:
             frame["hist"] = (frame["hist"] + [frame["step"]])[-HISTORY_LIMIT:]
+        done: set[str] | None = None
         for index in range(from_index + 1, len(flow.steps)):
             step = flow.steps[index]
             if not step.is_relevant(answers):
                 continue
             if frame.get("edit") and step.is_question and step.name in answers:
                 continue
+            if step.kind is Kind.REVIEW and frame.get("returning"):
+                continue  # an edit started from the caller's review goes straight back there
             if step.kind is Kind.MESSAGE:
-                turn.send(turn.t(step.label, answers=answers))
+                if not frame.get("edit"):
+                    turn.send(turn.t(step.label, answers=answers))
                 continue
             if step.kind is Kind.SUBFLOW:
+                if done is None:
+                    done = await repo.completed_flows(session=turn.session, user_id=turn.user_id)
+                if step.flow in done:
+                    continue  # answered before (e.g. About me inside the intake): never ask twice
                 frame["step"] = step.name
                 return await self._enter_flow(turn, self.registry.flows[step.flow], step.name)  # type: ignore[index]
             frame["step"] = step.name
@@ -417,9 +527,9 @@ class Engine:
         )
         if flow.on_complete is not None:
             await flow.on_complete(turn, answers)
-        if flow.done:
-            turn.send(turn.t(flow.done, answers=answers, name=turn.user.display_name))  # type: ignore[union-attr]
         frame = turn.stack.pop()
+        if flow.done and not frame.get("returning"):
+            turn.send(turn.t(flow.done, answers=answers, name=turn.user.display_name))  # type: ignore[union-attr]
         if turn.stack and frame.get("parent_step"):
             _, parent, _ = self._top(turn)
             return await self._advance(turn, from_index=parent.index(frame["parent_step"]))
@@ -442,7 +552,7 @@ class Engine:
             label=turn.t(step.label, answers=answers),
             hint=turn.t(step.hint, answers=answers) if step.hint else "",
             error=error,
-            current=self._display(turn, step, answers[step.name]) if step.name in answers else "",
+            current=self._display(turn.locale, step, answers[step.name]) if step.name in answers else "",
             scale=self._scale_legend(turn, step),
             step_kind=step.kind.value,
         )
@@ -481,7 +591,7 @@ class Engine:
         elif step.kind is Kind.YESNO:
             rows.append([turn.button(turn.t(common.YES), "y", "1"), turn.button(turn.t(common.NO), "y", "0")])
         nav = []
-        if frame["hist"] or len(turn.stack) > 1:
+        if any(f["hist"] for f in turn.stack):
             nav.append(turn.button(turn.t(common.BACK), "b"))
         if not step.required:
             nav.append(turn.button(turn.t(common.SKIP), "k"))
@@ -489,31 +599,49 @@ class Engine:
         rows.append(nav)
         return rows
 
-    def _display(self, turn: Turn, step: Step, value: Any) -> str:
+    def _display(self, locale: str, step: Step, value: Any) -> str:
         """Formats a stored answer for a person to read (plain text; templates escape it)."""
         if value is None:
             return ""
         options = {o.value: o.label for o in self.registry.options(step)}
-        label = lambda v: turn.plain(options[v]) if v in options else str(v)  # noqa: E731
+
+        def label(v: Any) -> str:
+            return self.texts.plain(locale, options[v]) if v in options else str(v)
+
         if step.kind is Kind.CHOICE:
             return label(value)
         if step.kind is Kind.MULTI:
             return ", ".join(label(v) for v in value)
         if step.kind is Kind.YESNO:
-            return turn.plain(common.YES if value else common.NO)
+            return self.texts.plain(locale, common.YES if value else common.NO)
         text = str(value)
         return text if len(text) <= REVIEW_VALUE_LIMIT else text[:REVIEW_VALUE_LIMIT] + "…"
+
+    def _reviewed_steps(self, flow: Flow, upto: str, answers: dict[str, Any]) -> list[tuple[str, Step]]:
+        """Lists (edit key, step) for the questions a review covers, sub-flows' included."""
+        items: list[tuple[str, Step]] = []
+        for step in flow.steps[: flow.index(upto)]:
+            if not step.is_relevant(answers):
+                continue
+            if step.kind is Kind.SUBFLOW and step.flow in self.registry.flows:
+                child = self.registry.flows[step.flow]
+                items += [
+                    (f"{step.name}.{s.name}", s)
+                    for s in child.steps
+                    if s.is_question and s.is_relevant(answers)
+                ]
+            elif step.is_question:
+                items.append((step.name, step))
+        return items
 
     def _show_review(self, turn: Turn, flow: Flow, review: Step, answers: dict[str, Any]) -> None:
         items = []
         rows: list[list[Button]] = []
-        for step in flow.steps[: flow.index(review.name)]:
-            if not step.is_question or not step.is_relevant(answers):
-                continue
+        for key, step in self._reviewed_steps(flow, review.name, answers):
             label = turn.t(step.review_label, answers=answers)
-            value = self._display(turn, step, answers.get(step.name))
+            value = self._display(turn.locale, step, answers.get(step.name))
             items.append({"label": label, "value": value})
-            rows.append([turn.button(turn.t(common.EDIT, label=label), "e", step.name)])
+            rows.append([turn.button(turn.t(common.EDIT, label=label), "e", key)])
         rows.append([turn.button(turn.t(common.CONFIRM), "ok")])
         rows.append([turn.button(turn.t(common.MENU), "m")])
         text = turn.render("review.j2", title=turn.t(review.label or flow.title), items=items)
@@ -534,10 +662,22 @@ class Engine:
             if op == "ok":
                 frame["edit"] = False
                 return await self._advance(turn, from_index=flow.index(step.name))
-            if op == "e" and arg in {s.name for s in flow.steps if s.is_question}:
+            answers = await self._answers(turn, flow)
+            keys = dict(self._reviewed_steps(flow, step.name, answers))
+            if op == "e" and arg in keys:
                 frame["hist"] = (frame["hist"] + [step.name])[-HISTORY_LIMIT:]
-                frame["step"], frame["edit"] = arg, True
+                frame["edit"] = True
                 frame.pop("sel", None)
+                parent_step, _, child_step = arg.rpartition(".")
+                if parent_step:
+                    frame["step"] = parent_step
+                    child = self.registry.flows[flow.step(parent_step).flow]  # type: ignore[index]
+                    turn.stack.append(
+                        self._frame(child, child_step, edit=True)
+                        | {"parent_step": parent_step, "returning": True}
+                    )
+                else:
+                    frame["step"] = arg
                 return await self._show_step(turn)
             raise Expired
         if step.kind is Kind.MULTI and op == "t":
@@ -610,7 +750,7 @@ class Engine:
                     text=turn.render(
                         "answered.j2",
                         label=turn.t(step.label, answers=answers),
-                        value=self._display(turn, step, value),
+                        value=self._display(turn.locale, step, value),
                     ),
                     edit=True,
                 )
@@ -633,8 +773,8 @@ class Engine:
     async def _back(self, turn: Turn) -> None:
         frame, flow, _ = self._top(turn)
         if not frame["hist"]:
-            if len(turn.stack) > 1:
-                turn.stack.pop()
+            if len(turn.stack) > 1 and any(f["hist"] for f in turn.stack):
+                turn.stack.pop()  # leave the sub-flow for the caller's previous question
                 return await self._back(turn)
             raise Expired
         frame["step"] = frame["hist"].pop()

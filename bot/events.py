@@ -77,13 +77,15 @@ class Document:
 class Outbound:
     """A message to show: Telegram HTML text, inline buttons, optionally a document.
 
-    `edit=True` asks the adapter to replace the message whose button was just pressed.
+    `edit=True` asks the adapter to replace the message whose button was just pressed;
+    `chat_id` sends it to another person (a counselor, a client) instead of the sender.
     """
 
     text: str
     buttons: list[list[Button]] = field(default_factory=list)
     edit: bool = False
     document: Document | None = None
+    chat_id: int | None = None
 
 
 @dataclass

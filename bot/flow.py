@@ -90,6 +90,34 @@ class Step:
 
 
 OnComplete = Callable[["Turn", Answers], Awaitable[None]]
+Handler = Callable[["Turn", str], Awaitable[None]]
+ShowScreen = Callable[["Turn", str], Awaitable[None]]
+
+ALL_ROLES = frozenset({"client", "counselor", "admin"})
+STAFF_ROLES = frozenset({"counselor", "admin"})
+
+
+@dataclass(frozen=True)
+class Command:
+    """A slash command a feature adds; `roles` may use it, others are told it is unknown."""
+
+    name: str
+    handler: Handler
+    description: str
+    roles: frozenset[str] = ALL_ROLES
+
+
+@dataclass(frozen=True)
+class Screen:
+    """A screen outside flows that waits for typed text (e.g. a counselor's question).
+
+    The conversation state stores `<name>:<argument>`; `on_text(turn, argument)` reads
+    `turn.event.text`, and `show(turn, argument)` draws the screen again.
+    """
+
+    name: str
+    on_text: Handler
+    show: ShowScreen
 
 
 @dataclass(frozen=True)
@@ -128,6 +156,26 @@ class Registry:
 
     flows: dict[str, Flow] = field(default_factory=dict)
     choice_lists: dict[str, tuple[Option, ...]] = field(default_factory=dict)
+    commands: dict[str, Command] = field(default_factory=dict)
+    actions: dict[str, Handler] = field(default_factory=dict)
+    screens: dict[str, Screen] = field(default_factory=dict)
+    start_payloads: dict[str, Handler] = field(default_factory=dict)
+
+    def add_command(self, command: Command) -> None:
+        self.commands[command.name] = command
+
+    def add_action(self, op: str, handler: Handler) -> None:
+        """Adds a handler for global button payloads `g:<op>:<argument>`."""
+        if op in self.actions or len(op) > 3:
+            raise ValueError(f"action op {op!r} taken or too long")
+        self.actions[op] = handler
+
+    def add_screen(self, screen: Screen) -> None:
+        self.screens[screen.name] = screen
+
+    def add_start_payload(self, prefix: str, handler: Handler) -> None:
+        """Handles deep links `t.me/<bot>?start=<prefix>_<argument>` (after consent)."""
+        self.start_payloads[prefix] = handler
 
     def add_flow(self, flow: Flow) -> None:
         for step in flow.steps:

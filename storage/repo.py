@@ -11,6 +11,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from storage.models import (
     Answer,
     AnswerRevision,
+    AuditEntry,
+    Case,
+    CaseMessage,
+    CaseNote,
     ConversationState,
     FlowCompletion,
     ProcessedUpdate,
@@ -154,18 +158,47 @@ async def completed_flows(*, session: AsyncSession, user_id: int) -> set[str]:
 USER_TABLES = (AnswerRevision, Answer, FlowCompletion, ConversationState)
 
 
+async def _client_case_ids(session: AsyncSession, user: User) -> list[int]:
+    result = await session.execute(select(Case.id).where(Case.client_id == user.id))  # type: ignore[arg-type]
+    return [row[0] for row in result.all()]
+
+
 async def export_user(*, session: AsyncSession, user: User) -> dict[str, Any]:
     """Returns every row about the user, table by table, as JSON-ready dictionaries."""
     data: dict[str, Any] = {"users": [user.model_dump(mode="json")]}
     for table in USER_TABLES:
-        result = await session.exec(select(table).where(table.user_id == user.id))  # type: ignore[call-overload, attr-defined]
+        result = await session.execute(select(table).where(table.user_id == user.id))  # type: ignore[attr-defined]
         data[table.__tablename__] = [row.model_dump(mode="json") for row in result.scalars()]  # type: ignore[attr-defined]
+    case_ids = await _client_case_ids(session, user)
+    for table, column in ((Case, Case.id), (CaseNote, CaseNote.case_id), (CaseMessage, CaseMessage.case_id)):
+        result = await session.execute(select(table).where(column.in_(case_ids)))  # type: ignore[attr-defined]
+        data[table.__tablename__] = [row.model_dump(mode="json") for row in result.scalars()]  # type: ignore[attr-defined]
+    result = await session.execute(select(AuditEntry).where(AuditEntry.client_id == user.id))  # type: ignore[arg-type]
+    data[AuditEntry.__tablename__] = [row.model_dump(mode="json") for row in result.scalars()]
     return data
 
 
 async def delete_user(*, session: AsyncSession, user: User) -> dict[str, int]:
-    """Erases every row about the user; returns how many rows each table lost."""
+    """Erases every row about the user; returns how many rows each table lost.
+
+    As a client: their answers, progress, case with its notes and relayed messages, and the
+    audit entries about them. As a counselor: their own rows; cases they held stay with the
+    service, unassigned.
+    """
     counts: dict[str, int] = {}
+    case_ids = await _client_case_ids(session, user)
+    for table, column in (
+        (CaseNote, CaseNote.case_id),
+        (CaseMessage, CaseMessage.case_id),
+        (Case, Case.id),
+    ):
+        result = await session.execute(delete(table).where(column.in_(case_ids)))  # type: ignore[attr-defined]
+        counts[table.__tablename__] = result.rowcount  # type: ignore[attr-defined]
+    result = await session.execute(delete(AuditEntry).where(AuditEntry.client_id == user.id))  # type: ignore[arg-type]
+    counts[AuditEntry.__tablename__] = result.rowcount  # type: ignore[attr-defined]
+    await session.execute(
+        update(Case).where(Case.counselor_id == user.id).values(counselor_id=None)  # type: ignore[arg-type]
+    )
     for table in USER_TABLES:
         result = await session.execute(delete(table).where(table.user_id == user.id))  # type: ignore[attr-defined]
         counts[table.__tablename__] = result.rowcount  # type: ignore[attr-defined]

@@ -57,7 +57,8 @@ AGE_RANGES = (
 
 SITUATIONS = (
     Option("student", N_("Student")),
-    Option("employed", N_("Employed")),
+    Option("employed_full", N_("Employed full-time")),
+    Option("employed_part", N_("Employed part-time or unstable work")),
     Option("unemployed", N_("Unemployed")),
     Option("laid_off", N_("Laid off")),
     Option("retired", N_("Retired")),

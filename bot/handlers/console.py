@@ -53,6 +53,9 @@ class ConsoleChat:
             self.show_message(message)
 
     def show_message(self, message: Outbound) -> None:
+        if message.chat_id is not None and message.chat_id != self.user_id:
+            self.print(f"[message for chat {message.chat_id}]\n{html_to_plain(message.text)}")
+            return
         if message.edit and not message.buttons and message.text:
             self.print(html_to_plain(message.text))
             return

@@ -101,6 +101,9 @@ async def deliver(
 async def _deliver_one(
     transport: Transport, message: Outbound, chat_id: int, origin_message_id: int | None
 ) -> None:
+    if message.chat_id is not None and message.chat_id != chat_id:
+        await _send_elsewhere(transport, message)
+        return
     if message.document is not None:
         document = message.document
         if message.text:
@@ -126,3 +129,13 @@ async def _deliver_one(
             if not message.buttons:
                 return  # the edit only tidied an old message; nothing is lost
     await with_retries(lambda: transport.send_text(chat_id, message.text, message.buttons))
+
+
+async def _send_elsewhere(transport: Transport, message: Outbound) -> None:
+    """Sends to another person (e.g. a counselor); their blocking the bot must not stop us."""
+    target = message.chat_id
+    assert target is not None
+    try:
+        await with_retries(lambda: transport.send_text(target, message.text, message.buttons))
+    except Blocked:
+        log.info("a recipient has blocked the bot; message dropped")
