@@ -79,7 +79,9 @@ class Turn:
 
     def send_to(self, user: User, text: str, buttons: list[list[Button]] | None = None) -> None:
         """Queues a message to another person (rendered by the caller in *their* locale)."""
-        self.reply.messages.append(Outbound(text=text, buttons=buttons or [], chat_id=user.telegram_id))
+        self.reply.messages.append(
+            Outbound(text=text, buttons=buttons or [], chat_id=user.telegram_id)
+        )
 
     @property
     def user_id(self) -> int:
@@ -165,7 +167,9 @@ class Engine:
                 await self._before_consent(turn)
                 return turn.reply
             turn.state = await repo.get_state(
-                session=session, user_id=user.id, lock=not self.db.is_sqlite  # type: ignore[arg-type]
+                session=session,
+                user_id=user.id,
+                lock=not self.db.is_sqlite,  # type: ignore[arg-type]
             )
             turn.stack = json.loads(json.dumps(turn.state.stack or []))
             turn.screen = turn.state.screen or "menu"
@@ -287,7 +291,11 @@ class Engine:
             if await self._start_payload(turn, turn.event.args):
                 return None
             turn.send(turn.render("welcome.j2", name=turn.user.display_name, back=True))  # type: ignore[union-attr]
-            return await self._show_current(turn) if turn.screen == "flow" else await self._show_menu(turn)
+            return (
+                await self._show_current(turn)
+                if turn.screen == "flow"
+                else await self._show_menu(turn)
+            )
         if command == "menu":
             return await self._show_menu(turn)
         if command == "cancel":
@@ -403,7 +411,10 @@ class Engine:
             rows.append([Button(label, f"g:M:{flow.id}")])
             entries.append({"title": title, "status": status, "icon": flow.icon})
         rows.append(
-            [Button(turn.t(common.LANGUAGE_BUTTON), "g:Lp"), Button(turn.t(common.PRIVACY_BUTTON), "g:P")]
+            [
+                Button(turn.t(common.LANGUAGE_BUTTON), "g:Lp"),
+                Button(turn.t(common.PRIVACY_BUTTON), "g:P"),
+            ]
         )
         turn.send(turn.render("menu.j2", entries=entries), rows)
 
@@ -464,9 +475,11 @@ class Engine:
         flow = self.registry.flows[flow_id]
         answers = await self.answers_of(session, user_id, flow)
         end = next((s.name for s in flow.steps if s.kind is Kind.REVIEW), None)
-        steps = self._reviewed_steps(flow, end, answers) if end else [
-            (s.name, s) for s in flow.steps if s.is_question and s.is_relevant(answers)
-        ]
+        steps = (
+            self._reviewed_steps(flow, end, answers)
+            if end
+            else [(s.name, s) for s in flow.steps if s.is_question and s.is_relevant(answers)]
+        )
         return [
             {
                 "name": key,
@@ -523,7 +536,10 @@ class Engine:
                 await self._save_answer(turn, flow, step, None)
                 answers.pop(step.name)
         await repo.add_completion(
-            session=turn.session, user_id=turn.user.id, flow_id=flow.id, flow_version=flow.version  # type: ignore[union-attr]
+            session=turn.session,
+            user_id=turn.user.id,
+            flow_id=flow.id,
+            flow_version=flow.version,  # type: ignore[union-attr]
         )
         if flow.on_complete is not None:
             await flow.on_complete(turn, answers)
@@ -552,7 +568,9 @@ class Engine:
             label=turn.t(step.label, answers=answers),
             hint=turn.t(step.hint, answers=answers) if step.hint else "",
             error=error,
-            current=self._display(turn.locale, step, answers[step.name]) if step.name in answers else "",
+            current=self._display(turn.locale, step, answers[step.name])
+            if step.name in answers
+            else "",
             scale=self._scale_legend(turn, step),
             step_kind=step.kind.value,
         )
@@ -569,8 +587,12 @@ class Engine:
         if step.kind is not Kind.SCALE or not step.scale_labels:
             return None
         low, high = step.scale
-        return {"low": low, "high": high, "low_label": turn.t(step.scale_labels[0]),
-                "high_label": turn.t(step.scale_labels[1])}
+        return {
+            "low": low,
+            "high": high,
+            "low_label": turn.t(step.scale_labels[0]),
+            "high_label": turn.t(step.scale_labels[1]),
+        }
 
     def _step_buttons(
         self, turn: Turn, frame: Frame, flow: Flow, step: Step, answers: dict[str, Any]
@@ -589,7 +611,12 @@ class Engine:
             low, high = step.scale
             rows.append([turn.button(str(v), "s", str(v)) for v in range(low, high + 1)])
         elif step.kind is Kind.YESNO:
-            rows.append([turn.button(turn.t(common.YES), "y", "1"), turn.button(turn.t(common.NO), "y", "0")])
+            rows.append(
+                [
+                    turn.button(turn.t(common.YES), "y", "1"),
+                    turn.button(turn.t(common.NO), "y", "0"),
+                ]
+            )
         nav = []
         if any(f["hist"] for f in turn.stack):
             nav.append(turn.button(turn.t(common.BACK), "b"))
@@ -617,7 +644,9 @@ class Engine:
         text = str(value)
         return text if len(text) <= REVIEW_VALUE_LIMIT else text[:REVIEW_VALUE_LIMIT] + "…"
 
-    def _reviewed_steps(self, flow: Flow, upto: str, answers: dict[str, Any]) -> list[tuple[str, Step]]:
+    def _reviewed_steps(
+        self, flow: Flow, upto: str, answers: dict[str, Any]
+    ) -> list[tuple[str, Step]]:
         """Lists (edit key, step) for the questions a review covers, sub-flows' included."""
         items: list[tuple[str, Step]] = []
         for step in flow.steps[: flow.index(upto)]:

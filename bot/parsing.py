@@ -101,7 +101,9 @@ def _bound(spec: str | None, today: date) -> date | None:
 def _check_date_bounds(step: Step, value: date, today: date) -> None:
     earliest, latest = _bound(step.not_before, today), _bound(step.not_after, today)
     if earliest and value < earliest:
-        raise InputError(N_("Please send a date on or after {{ d }}."), {"d": earliest.isoformat()})
+        raise InputError(
+            N_("Please send a date on or after {{ d }}."), {"d": earliest.isoformat()}
+        )
     if latest and value > latest:
         raise InputError(N_("Please send a date on or before {{ d }}."), {"d": latest.isoformat()})
 

@@ -57,7 +57,7 @@ async def admins(*, session: AsyncSession) -> list[User]:
 
 
 async def caseload(*, session: AsyncSession) -> dict[int, tuple[int, datetime | None]]:
-    """Returns {counselor id: (open cases, last assignment time)} for every counselor with cases."""
+    """Returns {counselor id: (open cases, last assignment)} for counselors with cases."""
     result = await session.execute(
         select(
             Case.counselor_id,

@@ -56,7 +56,9 @@ async def touch_user(*, session: AsyncSession, user: User) -> None:
     session.add(user)
 
 
-async def get_state(*, session: AsyncSession, user_id: int, lock: bool = False) -> ConversationState:
+async def get_state(
+    *, session: AsyncSession, user_id: int, lock: bool = False
+) -> ConversationState:
     """Loads (or creates) the user's conversation state, row-locked on PostgreSQL when asked."""
     query = select(ConversationState).where(ConversationState.user_id == user_id)
     if lock:
@@ -170,7 +172,11 @@ async def export_user(*, session: AsyncSession, user: User) -> dict[str, Any]:
         result = await session.execute(select(table).where(table.user_id == user.id))  # type: ignore[attr-defined]
         data[table.__tablename__] = [row.model_dump(mode="json") for row in result.scalars()]  # type: ignore[attr-defined]
     case_ids = await _client_case_ids(session, user)
-    for table, column in ((Case, Case.id), (CaseNote, CaseNote.case_id), (CaseMessage, CaseMessage.case_id)):
+    for table, column in (
+        (Case, Case.id),
+        (CaseNote, CaseNote.case_id),
+        (CaseMessage, CaseMessage.case_id),
+    ):
         result = await session.execute(select(table).where(column.in_(case_ids)))  # type: ignore[attr-defined]
         data[table.__tablename__] = [row.model_dump(mode="json") for row in result.scalars()]  # type: ignore[attr-defined]
     result = await session.execute(select(AuditEntry).where(AuditEntry.client_id == user.id))  # type: ignore[arg-type]

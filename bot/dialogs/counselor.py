@@ -41,7 +41,9 @@ DEACTIVATE_N = N_("Deactivate {{ name }}")
 NOT_YOUR_CASE = N_("You can only open cases assigned to you.")
 NO_SUCH_CASE = N_("There is no case #{{ id }}.")
 CASE_ID_NEEDED = N_("Please give a case number, for example: /{{ command }} 12")
-NOTE_NEEDED = N_("Please write the note after the case number, for example: /note 12 Called, no answer.")
+NOTE_NEEDED = N_(
+    "Please write the note after the case number, for example: /note 12 Called, no answer."
+)
 NOTE_SAVED = N_("Note saved on case #{{ id }}.")
 ACCEPTED = N_("You accepted case #{{ id }}. The client has been told.")
 ASK_PROMPT = N_("Type your question for the client of case #{{ id }}. I will pass it on.")
@@ -70,7 +72,9 @@ COUNSELOR_WELCOME = N_(
     "Welcome to the team! You are now a counselor. New intakes will be sent to you here. "
     "Send /help to see your commands."
 )
-DEACTIVATED = N_("{{ name }} is no longer an active counselor. {{ n }} open cases were reassigned.")
+DEACTIVATED = N_(
+    "{{ name }} is no longer an active counselor. {{ n }} open cases were reassigned."
+)
 ASSIGN_USAGE = N_("Usage: /assign <case number> <counselor id> (ids are shown by /counselors).")
 ASSIGNED = N_("Case #{{ id }} is now assigned to {{ name }}.")
 NOT_A_COUNSELOR = N_("There is no active counselor with id {{ id }}.")
@@ -167,7 +171,11 @@ async def hand_off(turn: Turn, answers: Answers) -> None:
     )
     if need is not None:
         turn.send(
-            turn.render("referral.j2", need=turn.plain(NEED_LABELS[need]), items=resources(turn, need, locale))
+            turn.render(
+                "referral.j2",
+                need=turn.plain(NEED_LABELS[need]),
+                items=resources(turn, need, locale),
+            )
         )
     await notify_staff(turn, case, updated=updated)
 
@@ -215,7 +223,9 @@ async def summary_text(turn: Turn, case: Case, locale: str, *, heading: str = "v
         items=items,
         heading=heading,
         status=texts.plain(locale, STATUS_LABELS.get(case.status, case.status)),
-        category=texts.plain(locale, CATEGORY_LABELS.get(case.category, "")) if case.category else "",
+        category=texts.plain(locale, CATEGORY_LABELS.get(case.category, ""))
+        if case.category
+        else "",
         reason=texts.plain(locale, REASON_LABELS.get(case.category_reason, "")),
         need=texts.plain(locale, NEED_LABELS[case.referral_need]) if case.referral_need else "",
     )
@@ -225,8 +235,15 @@ def case_buttons(turn: Turn, case: Case, locale: str) -> list[list[Button]]:
     t = turn.texts.text
     rows = []
     if case.status == "new":
-        rows.append([Button(t(locale, ACCEPT), f"g:KA:{case.id}"), Button(t(locale, REFER), f"g:KR:{case.id}")])
-    rows.append([Button(t(locale, ASK), f"g:KQ:{case.id}"), Button(t(locale, OPEN), f"g:KO:{case.id}")])
+        rows.append(
+            [
+                Button(t(locale, ACCEPT), f"g:KA:{case.id}"),
+                Button(t(locale, REFER), f"g:KR:{case.id}"),
+            ]
+        )
+    rows.append(
+        [Button(t(locale, ASK), f"g:KQ:{case.id}"), Button(t(locale, OPEN), f"g:KO:{case.id}")]
+    )
     return rows
 
 
@@ -254,7 +271,9 @@ async def staff_action(turn: Turn, raw_id: str, action: str) -> Case | None:
         return None
     case = await authorized_case(turn, raw_id)
     if case is not None:
-        await store.audit(session=turn.session, actor_id=turn.user_id, client_id=case.client_id, action=action)
+        await store.audit(
+            session=turn.session, actor_id=turn.user_id, client_id=case.client_id, action=action
+        )
     return case
 
 
@@ -281,8 +300,12 @@ async def add_note(turn: Turn, args: str) -> None:
         return
     if not text.strip():
         return turn.send(turn.t(NOTE_NEEDED))
-    await store.add_note(session=turn.session, case_id=case.id, author_id=turn.user_id, text=text.strip()[:2000])  # type: ignore[arg-type]
-    await store.audit(session=turn.session, actor_id=turn.user_id, client_id=case.client_id, action="add_note")
+    await store.add_note(
+        session=turn.session, case_id=case.id, author_id=turn.user_id, text=text.strip()[:2000]
+    )  # type: ignore[arg-type]
+    await store.audit(
+        session=turn.session, actor_id=turn.user_id, client_id=case.client_id, action="add_note"
+    )
     turn.send(turn.t(NOTE_SAVED, id=case.id))
 
 
@@ -290,19 +313,30 @@ async def list_clients(turn: Turn, args: str) -> None:
     """Lists the caller's caseload (admins: every case), one page at a time."""
     offset = int(args) if args.strip().isdigit() else 0
     counselor_id = None if turn.role == "admin" else turn.user_id
-    rows, total = await store.cases_of(session=turn.session, counselor_id=counselor_id, offset=offset, limit=PAGE_SIZE)
+    rows, total = await store.cases_of(
+        session=turn.session, counselor_id=counselor_id, offset=offset, limit=PAGE_SIZE
+    )
     if not rows:
         return turn.send(turn.t(NO_CLIENTS))
     entries = [
         {
             "case": case,
             "name": client.display_name or "—",
-            "category": turn.plain(CATEGORY_LABELS[case.category]).split(" — ")[0] if case.category in CATEGORY_LABELS else "—",
+            "category": turn.plain(CATEGORY_LABELS[case.category]).split(" — ")[0]
+            if case.category in CATEGORY_LABELS
+            else "—",
             "status": turn.plain(STATUS_LABELS.get(case.status, case.status)),
         }
         for case, client in rows
     ]
-    buttons = [[Button(turn.t(OPEN_CASE_N, id=case.id, name=client.display_name or ""), f"g:KO:{case.id}")] for case, client in rows]
+    buttons = [
+        [
+            Button(
+                turn.t(OPEN_CASE_N, id=case.id, name=client.display_name or ""), f"g:KO:{case.id}"
+            )
+        ]
+        for case, client in rows
+    ]
     nav = []
     if offset > 0:
         nav.append(Button(turn.t(PREV_PAGE), f"g:KP:{max(offset - PAGE_SIZE, 0)}"))
@@ -310,7 +344,12 @@ async def list_clients(turn: Turn, args: str) -> None:
         nav.append(Button(turn.t(NEXT_PAGE), f"g:KP:{offset + PAGE_SIZE}"))
     if nav:
         buttons.append(nav)
-    turn.send(turn.render("clients.j2", entries=entries, first=offset + 1, last=offset + len(rows), total=total), buttons)
+    turn.send(
+        turn.render(
+            "clients.j2", entries=entries, first=offset + 1, last=offset + len(rows), total=total
+        ),
+        buttons,
+    )
 
 
 async def clients_page(turn: Turn, arg: str) -> None:
@@ -331,7 +370,10 @@ async def accept_case(turn: Turn, arg: str) -> None:
     await store.save_case(session=turn.session, case=case)
     client = await store.get_user(session=turn.session, user_id=case.client_id)
     if client is not None:
-        turn.send_to(client, turn.texts.text(client.locale, CLIENT_ACCEPTED, name=turn.user.display_name or "—"))  # type: ignore[union-attr]
+        turn.send_to(
+            client,
+            turn.texts.text(client.locale, CLIENT_ACCEPTED, name=turn.user.display_name or "—"),
+        )  # type: ignore[union-attr]
     turn.send(turn.t(ACCEPTED, id=case.id))
 
 
@@ -382,12 +424,19 @@ async def relay_question(turn: Turn, arg: str) -> None:
     if case is None:
         return
     text = turn.event.text.strip()[:3500]
-    await store.add_message(session=turn.session, case_id=case.id, direction="to_client", text=text)  # type: ignore[arg-type]
+    await store.add_message(
+        session=turn.session, case_id=case.id, direction="to_client", text=text
+    )  # type: ignore[arg-type]
     client = await store.get_user(session=turn.session, user_id=case.client_id)
     if client is not None:
         turn.send_to(
             client,
-            turn.texts.render(client.locale, "relay.j2", heading=turn.texts.text(client.locale, COUNSELOR_ASKS), text=text),
+            turn.texts.render(
+                client.locale,
+                "relay.j2",
+                heading=turn.texts.text(client.locale, COUNSELOR_ASKS),
+                text=text,
+            ),
             [[Button(turn.texts.text(client.locale, REPLY), f"g:KY:{case.id}")]],
         )
     turn.send(turn.t(RELAYED))
@@ -410,14 +459,30 @@ async def relay_reply(turn: Turn, arg: str) -> None:
     if case is None or str(case.id) != arg:
         return
     text = turn.event.text.strip()[:3500]
-    await store.add_message(session=turn.session, case_id=case.id, direction="to_counselor", text=text)  # type: ignore[arg-type]
+    await store.add_message(
+        session=turn.session, case_id=case.id, direction="to_counselor", text=text
+    )  # type: ignore[arg-type]
     await store.save_case(session=turn.session, case=case)
-    counselor = await store.get_user(session=turn.session, user_id=case.counselor_id) if case.counselor_id else None
+    counselor = (
+        await store.get_user(session=turn.session, user_id=case.counselor_id)
+        if case.counselor_id
+        else None
+    )
     if counselor is not None:
         turn.send_to(
             counselor,
-            turn.texts.render(counselor.locale, "relay.j2", heading=turn.texts.text(counselor.locale, CLIENT_ANSWERS, id=case.id), text=text),
-            [[Button(turn.texts.text(counselor.locale, ASK), f"g:KQ:{case.id}"), Button(turn.texts.text(counselor.locale, OPEN), f"g:KO:{case.id}")]],
+            turn.texts.render(
+                counselor.locale,
+                "relay.j2",
+                heading=turn.texts.text(counselor.locale, CLIENT_ANSWERS, id=case.id),
+                text=text,
+            ),
+            [
+                [
+                    Button(turn.texts.text(counselor.locale, ASK), f"g:KQ:{case.id}"),
+                    Button(turn.texts.text(counselor.locale, OPEN), f"g:KO:{case.id}"),
+                ]
+            ],
         )
     turn.send(turn.t(REPLY_SENT))
     await turn.engine.show_current(turn)
@@ -428,7 +493,10 @@ async def choose_category(turn: Turn, args: str) -> None:
     case = await authorized_case(turn, args, command="category")
     if case is None:
         return
-    buttons = [[Button(turn.t(label), f"g:KC:{case.id}:{code}")] for code, label in CATEGORY_LABELS.items()]
+    buttons = [
+        [Button(turn.t(label), f"g:KC:{case.id}:{code}")]
+        for code, label in CATEGORY_LABELS.items()
+    ]
     turn.send(turn.t(CATEGORY_PROMPT, id=case.id), buttons)
 
 
@@ -460,7 +528,12 @@ async def prompt_again(turn: Turn, arg: str) -> None:
     """Repeats the prompt of a text-waiting screen (after a sticker, a restart, /start)."""
     name = turn.screen.partition(":")[0]
     case_id = arg.partition(":")[0]
-    prompts = {"refer": REFER_PROMPT, "ask": ASK_PROMPT, "reply": REPLY_PROMPT, "catnote": CATEGORY_NOTE_PROMPT}
+    prompts = {
+        "refer": REFER_PROMPT,
+        "ask": ASK_PROMPT,
+        "reply": REPLY_PROMPT,
+        "catnote": CATEGORY_NOTE_PROMPT,
+    }
     turn.send(turn.t(prompts[name], id=case_id))
 
 
@@ -469,7 +542,9 @@ async def invite(turn: Turn, args: str) -> None:
     token = secrets.token_urlsafe(12)
     hours = turn.engine.settings.invitation_ttl_hours
     await store.add_invitation(
-        session=turn.session, token_hash=hash_token(token), created_by=turn.user_id,
+        session=turn.session,
+        token_hash=hash_token(token),
+        created_by=turn.user_id,
         expires_at=utcnow() + timedelta(hours=hours),
     )
     username = turn.engine.settings.bot_username
@@ -479,7 +554,9 @@ async def invite(turn: Turn, args: str) -> None:
 
 async def redeem_invitation(turn: Turn, token: str) -> None:
     """Makes the person a counselor if the invitation is valid, unused and not expired."""
-    invitation = await store.get_invitation(session=turn.session, token_hash=hash_token(token), lock=True)
+    invitation = await store.get_invitation(
+        session=turn.session, token_hash=hash_token(token), lock=True
+    )
     now = utcnow()
     if invitation is None or invitation.used_at is not None or invitation.expires_at <= now:
         turn.send(turn.t(INVITE_INVALID))
@@ -501,7 +578,8 @@ async def list_counselors(turn: Turn, args: str) -> None:
     entries = [{"user": u, "open": load.get(u.id, (0, None))[0]} for u in people]  # type: ignore[arg-type]
     buttons = [
         [Button(turn.t(DEACTIVATE_N, name=u.display_name or u.id), f"g:KD:{u.id}")]
-        for u in people if u.role == "counselor"
+        for u in people
+        if u.role == "counselor"
     ]
     turn.send(turn.render("counselors.j2", entries=entries), buttons)
 
@@ -544,7 +622,9 @@ async def assign(turn: Turn, args: str) -> None:
         return turn.send(turn.t(NOT_A_COUNSELOR, id=parts[1]))
     case.counselor_id, case.assigned_at = counselor.id, utcnow()
     await store.save_case(session=turn.session, case=case)
-    await store.audit(session=turn.session, actor_id=turn.user_id, client_id=case.client_id, action="assign")
+    await store.audit(
+        session=turn.session, actor_id=turn.user_id, client_id=case.client_id, action="assign"
+    )
     await notify_staff(turn, case, updated=False)
     turn.send(turn.t(ASSIGNED, id=case.id, name=counselor.display_name or counselor.id))
 
@@ -563,9 +643,14 @@ def register(registry: Registry) -> None:
     ):
         registry.add_command(command)
     for op, handler in (
-        ("KA", accept_case), ("KR", start_referral), ("KQ", start_question),
-        ("KO", show_case), ("KY", start_reply), ("KC", pick_category),
-        ("KP", clients_page), ("KD", deactivate),
+        ("KA", accept_case),
+        ("KR", start_referral),
+        ("KQ", start_question),
+        ("KO", show_case),
+        ("KY", start_reply),
+        ("KC", pick_category),
+        ("KP", clients_page),
+        ("KD", deactivate),
     ):
         registry.add_action(op, handler)
     registry.add_screen(Screen("refer", finish_referral, prompt_again))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from bot.flow import N_, Flow, Kind, Option, OnComplete, Step
+from bot.flow import N_, Flow, Kind, OnComplete, Option, Step
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 PHONE = re.compile(r"^\+?[0-9][0-9 ()\-]{5,19}$")
@@ -141,7 +141,9 @@ def steps() -> tuple[Step, ...]:
             relevant=lambda a: a.get("contact_channel") == "phone",
             max_length=24,
             constraint=lambda value, _: bool(PHONE.match(value)),
-            constraint_message=N_("That does not look like a phone number (digits, may start with +)."),
+            constraint_message=N_(
+                "That does not look like a phone number (digits, may start with +)."
+            ),
             short=N_("Phone"),
         ),
         Step(

@@ -219,6 +219,8 @@ async def run_polling(engine: Engine, settings: Settings, *, handle_signals: boo
     bot = create_bot(settings)
     dispatcher = create_dispatcher(engine, bot)
     await bot.delete_webhook(drop_pending_updates=False)
+    if not settings.bot_username:  # invitation links need it
+        settings.bot_username = (await bot.get_me()).username or ""
     for language_code, commands in localized_commands(engine.texts).items():
         await bot.set_my_commands(
             [BotCommand(command=name, description=text) for name, text in commands],

@@ -239,6 +239,8 @@ async def run_polling(
     """Runs the bot by long polling until `stop` is set (or forever)."""
     application = build_application(engine, settings)
     async with application:
+        if not settings.bot_username:  # invitation links need it
+            settings.bot_username = application.bot.username or ""
         for language_code, commands in localized_commands(engine.texts).items():
             await application.bot.set_my_commands(
                 [BotCommand(name, text) for name, text in commands],

@@ -79,9 +79,22 @@ def categorize(answers: Mapping[str, Any]) -> Category:
 
 # Words that signal acute distress in free text; any match suggests a mental-health referral.
 DISTRESS_WORDS = (
-    "suicide", "suicidal", "kill myself", "end my life", "want to die", "hopeless",
-    "can't go on", "cannot go on", "hurt myself",
-    "自杀", "轻生", "不想活", "活不下去", "想死", "绝望", "伤害自己",
+    "suicide",
+    "suicidal",
+    "kill myself",
+    "end my life",
+    "want to die",
+    "hopeless",
+    "can't go on",
+    "cannot go on",
+    "hurt myself",
+    "自杀",
+    "轻生",
+    "不想活",
+    "活不下去",
+    "想死",
+    "绝望",
+    "伤害自己",
 )
 FREE_TEXT_QUESTIONS = ("reason_text", "expectations", "special_details", "situation_other")
 
