@@ -510,8 +510,10 @@ class Engine:
             step = flow.steps[index]
             if not step.is_relevant(answers):
                 continue
-            if frame.get("edit") and step.is_question and step.name in answers:
-                continue
+            if frame.get("edit") and step.is_question and (
+                step.name in answers or not step.required
+            ):
+                continue  # an edit only asks what it newly made necessary
             if step.kind is Kind.REVIEW and frame.get("returning"):
                 continue  # an edit started from the caller's review goes straight back there
             if step.kind is Kind.MESSAGE:

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import AuditEntry, Case, CaseMessage, CaseNote, Invitation, User
@@ -21,8 +22,7 @@ async def get_case(*, session: AsyncSession, case_id: int) -> Case | None:
 
 
 async def get_case_for_client(*, session: AsyncSession, client_id: int) -> Case | None:
-    result = await session.execute(select(Case).where(Case.client_id == client_id))  # type: ignore[arg-type]
-    return result.scalars().first()
+    return (await session.exec(select(Case).where(col(Case.client_id) == client_id))).first()
 
 
 async def save_case(*, session: AsyncSession, case: Case) -> Case:
@@ -37,52 +37,56 @@ async def get_user(*, session: AsyncSession, user_id: int) -> User | None:
 
 
 async def active_counselors(*, session: AsyncSession) -> list[User]:
-    result = await session.execute(
-        select(User).where(User.role == "counselor", User.active.is_(True)).order_by(User.id)  # type: ignore[arg-type, attr-defined]
+    result = await session.exec(
+        select(User)
+        .where(col(User.role) == "counselor", col(User.active).is_(True))
+        .order_by(col(User.id))
     )
-    return list(result.scalars())
+    return list(result.all())
 
 
 async def staff(*, session: AsyncSession) -> list[User]:
     """Counselors (active or not) and admins, for the admin's list."""
-    result = await session.execute(
-        select(User).where(User.role.in_(("counselor", "admin"))).order_by(User.id)  # type: ignore[attr-defined]
+    result = await session.exec(
+        select(User)
+        .where(col(User.role).in_(("counselor", "counselor_off", "admin")))
+        .order_by(col(User.id))
     )
-    return list(result.scalars())
+    return list(result.all())
 
 
 async def admins(*, session: AsyncSession) -> list[User]:
-    result = await session.execute(select(User).where(User.role == "admin"))  # type: ignore[arg-type]
-    return list(result.scalars())
+    result = await session.exec(select(User).where(col(User.role) == "admin"))
+    return list(result.all())
 
 
 async def caseload(*, session: AsyncSession) -> dict[int, tuple[int, datetime | None]]:
     """Returns {counselor id: (open cases, last assignment)} for counselors with cases."""
-    result = await session.execute(
+    result = await session.exec(
         select(
-            Case.counselor_id,
-            func.count().filter(Case.status.in_(OPEN_STATUSES)),  # type: ignore[attr-defined]
+            col(Case.counselor_id),
+            func.count().filter(col(Case.status).in_(OPEN_STATUSES)),
             func.max(Case.assigned_at),
         )
-        .where(Case.counselor_id.is_not(None))  # type: ignore[union-attr]
-        .group_by(Case.counselor_id)
+        .where(col(Case.counselor_id).is_not(None))
+        .group_by(col(Case.counselor_id))
     )
-    return {row[0]: (int(row[1]), row[2]) for row in result.all()}
+    return {row[0]: (int(row[1]), row[2]) for row in result.all() if row[0] is not None}
 
 
 async def cases_of(
     *, session: AsyncSession, counselor_id: int | None, offset: int = 0, limit: int = 10
 ) -> tuple[list[tuple[Case, User]], int]:
     """Returns one page of (case, client) for a counselor (None: every case) and the total."""
-    query = select(Case, User).join(User, User.id == Case.client_id)  # type: ignore[arg-type]
+    query = select(Case, User).join(User, col(User.id) == col(Case.client_id))
     count = select(func.count()).select_from(Case)
     if counselor_id is not None:
-        query = query.where(Case.counselor_id == counselor_id)  # type: ignore[arg-type]
-        count = count.where(Case.counselor_id == counselor_id)  # type: ignore[arg-type]
-    query = query.order_by(Case.last_activity_at.desc()).offset(offset).limit(limit)  # type: ignore[attr-defined]
-    rows = (await session.execute(query)).all()
-    total = (await session.execute(count)).scalar_one()
-    return [(row[0], row[1]) for row in rows], int(total)
+        query = query.where(col(Case.counselor_id) == counselor_id)
+        count = count.where(col(Case.counselor_id) == counselor_id)
+    query = query.order_by(col(Case.last_activity_at).desc()).offset(offset).limit(limit)
+    rows = (await session.exec(query)).all()
+    total = (await session.exec(count)).one()
+    return [(case, client) for case, client in rows], int(total)
 
 
 async def add_note(*, session: AsyncSession, case_id: int, author_id: int, text: str) -> CaseNote:
@@ -93,10 +97,10 @@ async def add_note(*, session: AsyncSession, case_id: int, author_id: int, text:
 
 
 async def notes(*, session: AsyncSession, case_id: int) -> list[CaseNote]:
-    result = await session.execute(
-        select(CaseNote).where(CaseNote.case_id == case_id).order_by(CaseNote.created_at)  # type: ignore[arg-type]
+    result = await session.exec(
+        select(CaseNote).where(col(CaseNote.case_id) == case_id).order_by(col(CaseNote.id))
     )
-    return list(result.scalars())
+    return list(result.all())
 
 
 async def add_message(*, session: AsyncSession, case_id: int, direction: str, text: str) -> None:
@@ -104,10 +108,12 @@ async def add_message(*, session: AsyncSession, case_id: int, direction: str, te
 
 
 async def messages(*, session: AsyncSession, case_id: int) -> list[CaseMessage]:
-    result = await session.execute(
-        select(CaseMessage).where(CaseMessage.case_id == case_id).order_by(CaseMessage.id)  # type: ignore[arg-type]
+    result = await session.exec(
+        select(CaseMessage)
+        .where(col(CaseMessage.case_id) == case_id)
+        .order_by(col(CaseMessage.id))
     )
-    return list(result.scalars())
+    return list(result.all())
 
 
 async def audit(*, session: AsyncSession, actor_id: int, client_id: int, action: str) -> None:
@@ -116,10 +122,12 @@ async def audit(*, session: AsyncSession, actor_id: int, client_id: int, action:
 
 
 async def audit_entries(*, session: AsyncSession, client_id: int) -> list[AuditEntry]:
-    result = await session.execute(
-        select(AuditEntry).where(AuditEntry.client_id == client_id).order_by(AuditEntry.id)  # type: ignore[arg-type]
+    result = await session.exec(
+        select(AuditEntry)
+        .where(col(AuditEntry.client_id) == client_id)
+        .order_by(col(AuditEntry.id))
     )
-    return list(result.scalars())
+    return list(result.all())
 
 
 async def add_invitation(
@@ -134,7 +142,7 @@ async def add_invitation(
 async def get_invitation(
     *, session: AsyncSession, token_hash: str, lock: bool = False
 ) -> Invitation | None:
-    query = select(Invitation).where(Invitation.token_hash == token_hash)  # type: ignore[arg-type]
+    query = select(Invitation).where(col(Invitation.token_hash) == token_hash)
     if lock:
         query = query.with_for_update()
-    return (await session.execute(query)).scalars().first()
+    return (await session.exec(query)).first()

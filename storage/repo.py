@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, update
 from sqlalchemy.exc import IntegrityError
+from sqlmodel import SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import (
@@ -39,12 +40,12 @@ async def mark_processed(*, session: AsyncSession, key: str) -> bool:
 
 
 async def get_user_by_telegram_id(*, session: AsyncSession, telegram_id: int) -> User | None:
-    result = await session.exec(select(User).where(User.telegram_id == telegram_id))  # type: ignore[call-overload]
-    return result.scalars().first()
+    result = await session.exec(select(User).where(col(User.telegram_id) == telegram_id))
+    return result.first()
 
 
 async def create_user(*, session: AsyncSession, telegram_id: int, locale: str) -> User:
-    """Creates the minimal pre-consent row: chat id and language only."""
+    """Creates the user row at consent: chat id and language."""
     user = User(telegram_id=telegram_id, locale=locale)
     session.add(user)
     await session.flush()
@@ -60,11 +61,10 @@ async def get_state(
     *, session: AsyncSession, user_id: int, lock: bool = False
 ) -> ConversationState:
     """Loads (or creates) the user's conversation state, row-locked on PostgreSQL when asked."""
-    query = select(ConversationState).where(ConversationState.user_id == user_id)
+    query = select(ConversationState).where(col(ConversationState.user_id) == user_id)
     if lock:
         query = query.with_for_update()
-    result = await session.exec(query)  # type: ignore[call-overload]
-    state = result.scalars().first()
+    state = (await session.exec(query)).first()
     if state is None:
         state = ConversationState(user_id=user_id, stack=[], screen="", version=0)
         session.add(state)
@@ -77,23 +77,23 @@ async def save_state(
 ) -> int:
     """Writes the new state if nobody else did since it was read; returns the new version."""
     new_version = state.version + 1
-    result = await session.execute(
+    result = await session.exec(
         update(ConversationState)
-        .where(ConversationState.user_id == state.user_id)  # type: ignore[arg-type]
-        .where(ConversationState.version == state.version)  # type: ignore[arg-type]
+        .where(col(ConversationState.user_id) == state.user_id)
+        .where(col(ConversationState.version) == state.version)
         .values(stack=stack, screen=screen, version=new_version, updated_at=utcnow())
         .execution_options(synchronize_session=False)
     )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
+    if result.rowcount != 1:
         raise StaleState(state.user_id)
     return new_version
 
 
 async def get_answers(*, session: AsyncSession, user_id: int, flow_id: str) -> dict[str, Any]:
     """Returns the current answers of one flow as {question name: value}."""
-    result = await session.exec(  # type: ignore[call-overload]
+    result = await session.exec(
         select(Answer.name, Answer.value).where(
-            Answer.user_id == user_id, Answer.flow_id == flow_id
+            col(Answer.user_id) == user_id, col(Answer.flow_id) == flow_id
         )
     )
     return {name: value for name, value in result.all()}
@@ -109,12 +109,15 @@ async def set_answer(
     value: Any,
 ) -> None:
     """Stores an answer; a changed earlier value is kept as a revision. None clears it."""
-    result = await session.exec(  # type: ignore[call-overload]
-        select(Answer).where(
-            Answer.user_id == user_id, Answer.flow_id == flow_id, Answer.name == name
+    current = (
+        await session.exec(
+            select(Answer).where(
+                col(Answer.user_id) == user_id,
+                col(Answer.flow_id) == flow_id,
+                col(Answer.name) == name,
+            )
         )
-    )
-    current = result.scalars().first()
+    ).first()
     if current is not None:
         if current.value == value and current.flow_version == flow_version:
             return
@@ -151,36 +154,43 @@ async def add_completion(
 
 
 async def completed_flows(*, session: AsyncSession, user_id: int) -> set[str]:
-    result = await session.exec(  # type: ignore[call-overload]
-        select(FlowCompletion.flow_id).where(FlowCompletion.user_id == user_id).distinct()
+    result = await session.exec(
+        select(FlowCompletion.flow_id).where(col(FlowCompletion.user_id) == user_id).distinct()
     )
-    return set(result.scalars().all())
+    return set(result.all())
 
 
-USER_TABLES = (AnswerRevision, Answer, FlowCompletion, ConversationState)
+# Tables whose rows belong to one user through a `user_id` column.
+USER_TABLES: tuple[Any, ...] = (AnswerRevision, Answer, FlowCompletion, ConversationState)
+# Tables holding a client's case, selected by case id.
+CASE_TABLES: tuple[tuple[Any, Any], ...] = (
+    (CaseNote, CaseNote.case_id),
+    (CaseMessage, CaseMessage.case_id),
+    (Case, Case.id),
+)
 
 
 async def _client_case_ids(session: AsyncSession, user: User) -> list[int]:
-    result = await session.execute(select(Case.id).where(Case.client_id == user.id))  # type: ignore[arg-type]
-    return [row[0] for row in result.all()]
+    result = await session.exec(select(Case.id).where(col(Case.client_id) == user.id))
+    return [case_id for case_id in result.all() if case_id is not None]
+
+
+def _dump(rows: Any) -> list[dict[str, Any]]:
+    return [row.model_dump(mode="json") for row in rows if isinstance(row, SQLModel)]
 
 
 async def export_user(*, session: AsyncSession, user: User) -> dict[str, Any]:
     """Returns every row about the user, table by table, as JSON-ready dictionaries."""
     data: dict[str, Any] = {"users": [user.model_dump(mode="json")]}
     for table in USER_TABLES:
-        result = await session.execute(select(table).where(table.user_id == user.id))  # type: ignore[attr-defined]
-        data[table.__tablename__] = [row.model_dump(mode="json") for row in result.scalars()]  # type: ignore[attr-defined]
+        rows = await session.exec(select(table).where(col(table.user_id) == user.id))
+        data[table.__tablename__] = _dump(rows)
     case_ids = await _client_case_ids(session, user)
-    for table, column in (
-        (Case, Case.id),
-        (CaseNote, CaseNote.case_id),
-        (CaseMessage, CaseMessage.case_id),
-    ):
-        result = await session.execute(select(table).where(column.in_(case_ids)))  # type: ignore[attr-defined]
-        data[table.__tablename__] = [row.model_dump(mode="json") for row in result.scalars()]  # type: ignore[attr-defined]
-    result = await session.execute(select(AuditEntry).where(AuditEntry.client_id == user.id))  # type: ignore[arg-type]
-    data[AuditEntry.__tablename__] = [row.model_dump(mode="json") for row in result.scalars()]
+    for table, column in CASE_TABLES:
+        rows = await session.exec(select(table).where(col(column).in_(case_ids)))
+        data[table.__tablename__] = _dump(rows)
+    rows = await session.exec(select(AuditEntry).where(col(AuditEntry.client_id) == user.id))
+    data[AuditEntry.__tablename__] = _dump(rows)
     return data
 
 
@@ -193,26 +203,22 @@ async def delete_user(*, session: AsyncSession, user: User) -> dict[str, int]:
     """
     counts: dict[str, int] = {}
     case_ids = await _client_case_ids(session, user)
-    for table, column in (
-        (CaseNote, CaseNote.case_id),
-        (CaseMessage, CaseMessage.case_id),
-        (Case, Case.id),
-    ):
-        result = await session.execute(delete(table).where(column.in_(case_ids)))  # type: ignore[attr-defined]
-        counts[table.__tablename__] = result.rowcount  # type: ignore[attr-defined]
-    result = await session.execute(delete(AuditEntry).where(AuditEntry.client_id == user.id))  # type: ignore[arg-type]
-    counts[AuditEntry.__tablename__] = result.rowcount  # type: ignore[attr-defined]
-    await session.execute(
-        update(Case).where(Case.counselor_id == user.id).values(counselor_id=None)  # type: ignore[arg-type]
+    for table, column in CASE_TABLES:
+        result = await session.exec(delete(table).where(col(column).in_(case_ids)))
+        counts[table.__tablename__] = result.rowcount
+    result = await session.exec(delete(AuditEntry).where(col(AuditEntry.client_id) == user.id))
+    counts[AuditEntry.__tablename__] = result.rowcount
+    await session.exec(
+        update(Case).where(col(Case.counselor_id) == user.id).values(counselor_id=None)
     )
     for table in USER_TABLES:
-        result = await session.execute(delete(table).where(table.user_id == user.id))  # type: ignore[attr-defined]
-        counts[table.__tablename__] = result.rowcount  # type: ignore[attr-defined]
-    await session.execute(delete(User).where(User.id == user.id))  # type: ignore[arg-type]
+        result = await session.exec(delete(table).where(col(table.user_id) == user.id))
+        counts[table.__tablename__] = result.rowcount
+    await session.exec(delete(User).where(col(User.id) == user.id))
     counts["users"] = 1
     return counts
 
 
 async def count_users(*, session: AsyncSession) -> int:
-    result = await session.execute(select(func.count()).select_from(User))
-    return int(result.scalar_one())
+    result = await session.exec(select(func.count()).select_from(User))
+    return int(result.one())
