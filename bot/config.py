@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
@@ -30,7 +31,9 @@ class Settings(BaseSettings):
     bot_username: str = ""
     invitation_ttl_hours: int = Field(default=72, ge=1, le=24 * 30)
     counselor_response_hours: int = Field(default=48, ge=1)
-    referral_resources: dict[str, list[str]] = Field(default_factory=dict)
+    referral_resources: Annotated[dict[str, dict[str, list[str]]], NoDecode] = Field(
+        default_factory=dict
+    )
 
     @field_validator("telegram_bot_token", mode="before")
     @classmethod
@@ -48,6 +51,14 @@ class Settings(BaseSettings):
             return [int(part) for part in value.replace(";", ",").split(",") if part.strip()]
         if isinstance(value, int):
             return [value]
+        return value
+
+    @field_validator("referral_resources", mode="before")
+    @classmethod
+    def _parse_resources(cls, value: object) -> object:
+        """Reads REFERRAL_RESOURCES as JSON; empty means the built-in descriptions."""
+        if isinstance(value, str):
+            return json.loads(value) if value.strip() else {}
         return value
 
     @property
