@@ -168,8 +168,8 @@ class Engine:
                 return turn.reply
             turn.state = await repo.get_state(
                 session=session,
-                user_id=user.id,
-                lock=not self.db.is_sqlite,  # type: ignore[arg-type]
+                user_id=turn.user_id,
+                lock=not self.db.is_sqlite,
             )
             turn.stack = json.loads(json.dumps(turn.state.stack or []))
             turn.screen = turn.state.screen or "menu"
@@ -400,7 +400,7 @@ class Engine:
     # ── menu ───────────────────────────────────────────────────────────────────────────────
     async def _show_menu(self, turn: Turn) -> None:
         turn.screen = "menu"
-        done = await repo.completed_flows(session=turn.session, user_id=turn.user.id)  # type: ignore[union-attr]
+        done = await repo.completed_flows(session=turn.session, user_id=turn.user_id)
         open_flow = turn.stack[0]["flow"] if turn.stack else None
         rows: list[list[Button]] = []
         entries = []
@@ -423,7 +423,7 @@ class Engine:
         if turn.stack and turn.stack[0]["flow"] == flow.id:
             turn.screen = "flow"
             return await self._show_step(turn)
-        done = await repo.completed_flows(session=turn.session, user_id=turn.user.id)  # type: ignore[union-attr]
+        done = await repo.completed_flows(session=turn.session, user_id=turn.user_id)
         review = next((s for s in flow.steps if s.kind is Kind.REVIEW), None)
         turn.screen = "flow"
         if flow.id in done and review is not None:
@@ -492,7 +492,7 @@ class Engine:
     async def _save_answer(self, turn: Turn, flow: Flow, step: Step, value: Any) -> None:
         await repo.set_answer(
             session=turn.session,
-            user_id=turn.user.id,  # type: ignore[union-attr]
+            user_id=turn.user_id,
             flow_id=flow.id,
             flow_version=flow.version,
             name=step.name,
@@ -510,8 +510,10 @@ class Engine:
             step = flow.steps[index]
             if not step.is_relevant(answers):
                 continue
-            if frame.get("edit") and step.is_question and (
-                step.name in answers or not step.required
+            if (
+                frame.get("edit")
+                and step.is_question
+                and (step.name in answers or not step.required)
             ):
                 continue  # an edit only asks what it newly made necessary
             if step.kind is Kind.REVIEW and frame.get("returning"):
@@ -539,9 +541,9 @@ class Engine:
                 answers.pop(step.name)
         await repo.add_completion(
             session=turn.session,
-            user_id=turn.user.id,
+            user_id=turn.user_id,
             flow_id=flow.id,
-            flow_version=flow.version,  # type: ignore[union-attr]
+            flow_version=flow.version,
         )
         if flow.on_complete is not None:
             await flow.on_complete(turn, answers)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 from markupsafe import Markup
 
@@ -33,23 +34,23 @@ class Inbound:
     event_id: str | None = None
 
     @classmethod
-    def from_text(cls, user_id: int, text: str, **kw: object) -> Inbound:
+    def from_text(cls, user_id: int, text: str, **kw: Any) -> Inbound:
         """Builds a TEXT or COMMAND event ('/start abc' → command 'start', args 'abc')."""
         if text.startswith("/") and len(text) > 1:
             head, _, args = text[1:].partition(" ")
             command = head.split("@", 1)[0].lower()
             return cls(
                 user_id, EventKind.COMMAND, text=text, command=command, args=args.strip(), **kw
-            )  # type: ignore[arg-type]
-        return cls(user_id, EventKind.TEXT, text=text, **kw)  # type: ignore[arg-type]
+            )
+        return cls(user_id, EventKind.TEXT, text=text, **kw)
 
     @classmethod
-    def button(cls, user_id: int, data: str, **kw: object) -> Inbound:
-        return cls(user_id, EventKind.BUTTON, data=data, **kw)  # type: ignore[arg-type]
+    def button(cls, user_id: int, data: str, **kw: Any) -> Inbound:
+        return cls(user_id, EventKind.BUTTON, data=data, **kw)
 
     @classmethod
-    def unsupported(cls, user_id: int, content_type: str, **kw: object) -> Inbound:
-        return cls(user_id, EventKind.UNSUPPORTED, content_type=content_type, **kw)  # type: ignore[arg-type]
+    def unsupported(cls, user_id: int, content_type: str, **kw: Any) -> Inbound:
+        return cls(user_id, EventKind.UNSUPPORTED, content_type=content_type, **kw)
 
 
 @dataclass(frozen=True)

@@ -126,6 +126,12 @@ DEFAULT_RESOURCES = {
 }
 
 
+def case_id(case: Case) -> int:
+    """Returns the id of a stored case."""
+    assert case.id is not None
+    return case.id
+
+
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -187,10 +193,12 @@ async def choose_counselor(turn: Turn) -> User | None:
         return None
     load = await store.caseload(session=turn.session)
     oldest = datetime.min.replace(tzinfo=UTC)
-    return min(
-        counselors,
-        key=lambda c: (load.get(c.id, (0, None))[0], load.get(c.id, (0, None))[1] or oldest, c.id),  # type: ignore[arg-type]
-    )
+
+    def rank(counselor: User) -> tuple[int, datetime, int]:
+        open_cases, last_assigned = load.get(counselor.id or 0, (0, None))
+        return open_cases, last_assigned or oldest, counselor.id or 0
+
+    return min(counselors, key=rank)
 
 
 async def notify_staff(turn: Turn, case: Case, *, updated: bool) -> None:
@@ -284,8 +292,8 @@ async def show_case(turn: Turn, raw_id: str) -> None:
     if case is None:
         return
     text = await summary_text(turn, case, turn.locale)
-    notes = await store.notes(session=turn.session, case_id=case.id)  # type: ignore[arg-type]
-    messages = await store.messages(session=turn.session, case_id=case.id)  # type: ignore[arg-type]
+    notes = await store.notes(session=turn.session, case_id=case_id(case))
+    messages = await store.messages(session=turn.session, case_id=case_id(case))
     turn.send(
         text + "\n\n" + turn.render("case_extra.j2", notes=notes, messages=messages, case=case),
         case_buttons(turn, case, turn.locale),
@@ -301,8 +309,11 @@ async def add_note(turn: Turn, args: str) -> None:
     if not text.strip():
         return turn.send(turn.t(NOTE_NEEDED))
     await store.add_note(
-        session=turn.session, case_id=case.id, author_id=turn.user_id, text=text.strip()[:2000]
-    )  # type: ignore[arg-type]
+        session=turn.session,
+        case_id=case_id(case),
+        author_id=turn.user_id,
+        text=text.strip()[:2000],
+    )
     await store.audit(
         session=turn.session, actor_id=turn.user_id, client_id=case.client_id, action="add_note"
     )
@@ -372,7 +383,9 @@ async def accept_case(turn: Turn, arg: str) -> None:
     if client is not None:
         turn.send_to(
             client,
-            turn.texts.text(client.locale, CLIENT_ACCEPTED, name=turn.user.display_name or "—"),
+            turn.texts.text(
+                client.locale, CLIENT_ACCEPTED, name=(turn.user and turn.user.display_name) or "—"
+            ),
         )  # type: ignore[union-attr]
     turn.send(turn.t(ACCEPTED, id=case.id))
 
@@ -425,8 +438,8 @@ async def relay_question(turn: Turn, arg: str) -> None:
         return
     text = turn.event.text.strip()[:3500]
     await store.add_message(
-        session=turn.session, case_id=case.id, direction="to_client", text=text
-    )  # type: ignore[arg-type]
+        session=turn.session, case_id=case_id(case), direction="to_client", text=text
+    )
     client = await store.get_user(session=turn.session, user_id=case.client_id)
     if client is not None:
         turn.send_to(
@@ -460,8 +473,8 @@ async def relay_reply(turn: Turn, arg: str) -> None:
         return
     text = turn.event.text.strip()[:3500]
     await store.add_message(
-        session=turn.session, case_id=case.id, direction="to_counselor", text=text
-    )  # type: ignore[arg-type]
+        session=turn.session, case_id=case_id(case), direction="to_counselor", text=text
+    )
     await store.save_case(session=turn.session, case=case)
     counselor = (
         await store.get_user(session=turn.session, user_id=case.counselor_id)
@@ -575,7 +588,7 @@ async def list_counselors(turn: Turn, args: str) -> None:
     """Lists counselors with their open caseload, with buttons to deactivate (admins)."""
     people = await store.staff(session=turn.session)
     load = await store.caseload(session=turn.session)
-    entries = [{"user": u, "open": load.get(u.id, (0, None))[0]} for u in people]  # type: ignore[arg-type]
+    entries = [{"user": u, "open": load.get(u.id or 0, (0, None))[0]} for u in people]
     buttons = [
         [Button(turn.t(DEACTIVATE_N, name=u.display_name or u.id), f"g:KD:{u.id}")]
         for u in people
