@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from typing import Any
 
@@ -214,24 +216,37 @@ def create_dispatcher(engine: Engine, bot: Bot) -> Dispatcher:
     return dispatcher
 
 
-async def run_polling(engine: Engine, settings: Settings, *, handle_signals: bool = True) -> None:
-    """Runs the bot by long polling until stopped."""
+async def run_polling(
+    engine: Engine, settings: Settings, *, stop: asyncio.Event | None = None
+) -> None:
+    """Runs the bot by long polling until `stop` is set (or, without one, until a signal)."""
     bot = create_bot(settings)
     dispatcher = create_dispatcher(engine, bot)
-    await bot.delete_webhook(drop_pending_updates=False)
-    if not settings.bot_username:  # invitation links need it
-        settings.bot_username = (await bot.get_me()).username or ""
-    for language_code, commands in localized_commands(engine.texts).items():
-        await bot.set_my_commands(
-            [BotCommand(command=name, description=text) for name, text in commands],
-            language_code=language_code or None,
-        )
     try:
-        await dispatcher.start_polling(
-            bot,
-            polling_timeout=settings.polling_timeout,
-            handle_signals=handle_signals,
-            allowed_updates=["message", "callback_query"],
+        await bot.delete_webhook(drop_pending_updates=False)
+        if not settings.bot_username:  # invitation links need it
+            settings.bot_username = (await bot.get_me()).username or ""
+        for language_code, commands in localized_commands(engine.texts).items():
+            await bot.set_my_commands(
+                [BotCommand(command=name, description=text) for name, text in commands],
+                language_code=language_code or None,
+            )
+        polling = asyncio.create_task(
+            dispatcher.start_polling(
+                bot,
+                polling_timeout=settings.polling_timeout,
+                handle_signals=stop is None,
+                close_bot_session=False,
+                allowed_updates=["message", "callback_query"],
+            )
         )
+        if stop is not None:
+            await stop.wait()
+            try:
+                await dispatcher.stop_polling()
+            except RuntimeError:  # stopped before polling had started
+                polling.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await polling
     finally:
         await bot.session.close()
