@@ -58,6 +58,9 @@ class Turn:
     stack: list[Frame] = field(default_factory=list)
     screen: str = ""
     reply: Reply = field(default_factory=Reply)
+    # Reads repeated within one update are served from here; writes go through and invalidate.
+    answers_cache: dict[str, dict[str, Any]] = field(default_factory=dict)
+    completed_cache: set[str] | None = None
 
     @property
     def texts(self) -> Texts:
@@ -177,7 +180,7 @@ class Engine:
             if turn.user is not None:  # not erased during this turn
                 if not turn.user.active:  # writing again means they unblocked the bot
                     turn.user.active, turn.user.blocked_at = True, None
-                await repo.touch_user(session=session, user=turn.user)
+                    await repo.touch_user(session=session, user=turn.user)
                 await repo.save_state(
                     session=session, state=turn.state, stack=turn.stack, screen=turn.screen
                 )
@@ -400,7 +403,7 @@ class Engine:
     # ── menu ───────────────────────────────────────────────────────────────────────────────
     async def _show_menu(self, turn: Turn) -> None:
         turn.screen = "menu"
-        done = await repo.completed_flows(session=turn.session, user_id=turn.user_id)
+        done = await self._completed(turn)
         open_flow = turn.stack[0]["flow"] if turn.stack else None
         rows: list[list[Button]] = []
         entries = []
@@ -423,7 +426,7 @@ class Engine:
         if turn.stack and turn.stack[0]["flow"] == flow.id:
             turn.screen = "flow"
             return await self._show_step(turn)
-        done = await repo.completed_flows(session=turn.session, user_id=turn.user_id)
+        done = await self._completed(turn)
         review = next((s for s in flow.steps if s.kind is Kind.REVIEW), None)
         turn.screen = "flow"
         if flow.id in done and review is not None:
@@ -456,7 +459,19 @@ class Engine:
         return frame, flow, step
 
     async def _answers(self, turn: Turn, flow: Flow) -> dict[str, Any]:
-        return await self.answers_of(turn.session, turn.user_id, flow)
+        cached = turn.answers_cache.get(flow.id)
+        if cached is None:
+            cached = turn.answers_cache[flow.id] = await self.answers_of(
+                turn.session, turn.user_id, flow
+            )
+        return dict(cached)
+
+    async def _completed(self, turn: Turn) -> set[str]:
+        if turn.completed_cache is None:
+            turn.completed_cache = await repo.completed_flows(
+                session=turn.session, user_id=turn.user_id
+            )
+        return turn.completed_cache
 
     async def answers_of(self, session: AsyncSession, user_id: int, flow: Flow) -> dict[str, Any]:
         """Returns a flow's answers, with those of its sub-flows (conditions may use them)."""
@@ -490,6 +505,7 @@ class Engine:
         ]
 
     async def _save_answer(self, turn: Turn, flow: Flow, step: Step, value: Any) -> None:
+        turn.answers_cache.clear()  # a parent flow's cached answers include this one's
         await repo.set_answer(
             session=turn.session,
             user_id=turn.user_id,
@@ -524,7 +540,7 @@ class Engine:
                 continue
             if step.kind is Kind.SUBFLOW:
                 if done is None:
-                    done = await repo.completed_flows(session=turn.session, user_id=turn.user_id)
+                    done = await self._completed(turn)
                 if step.flow in done:
                     continue  # answered before (e.g. About me inside the intake): never ask twice
                 frame["step"] = step.name
@@ -539,6 +555,7 @@ class Engine:
             if step.is_question and step.name in answers and not step.is_relevant(answers):
                 await self._save_answer(turn, flow, step, None)
                 answers.pop(step.name)
+        turn.completed_cache = None
         await repo.add_completion(
             session=turn.session,
             user_id=turn.user_id,

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, func, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -30,13 +32,20 @@ class StaleState(Exception):
 
 async def mark_processed(*, session: AsyncSession, key: str) -> bool:
     """Records an inbound update id; returns False when it was processed before."""
-    try:
-        async with session.begin_nested():
-            session.add(ProcessedUpdate(key=key))
-            await session.flush()
-    except IntegrityError:
-        return False
-    return True
+    table = ProcessedUpdate.__table__  # type: ignore[attr-defined]
+    dialect = session.bind.dialect.name if session.bind else "sqlite"
+    insert = postgresql_insert(table) if dialect == "postgresql" else sqlite_insert(table)
+    statement = insert.values(key=key, processed_at=utcnow()).on_conflict_do_nothing()
+    result = await session.exec(statement)
+    return bool(result.rowcount)
+
+
+async def forget_processed(*, session: AsyncSession, before: datetime) -> int:
+    """Drops update ids older than `before` (Telegram never redelivers them after a day)."""
+    result = await session.exec(
+        delete(ProcessedUpdate).where(col(ProcessedUpdate.processed_at) < before)
+    )
+    return result.rowcount
 
 
 async def get_user_by_telegram_id(*, session: AsyncSession, telegram_id: int) -> User | None:
