@@ -87,7 +87,6 @@ CLIENT_ACCEPTED = N_(
 )
 COUNSELOR_ASKS = N_("Your counselor asks:")
 CLIENT_ANSWERS = N_("The client of case #{{ id }} answers:")
-REFERRAL_SUGGESTED = N_("Referral suggested: {{ need }}")
 
 STATUS_LABELS = {
     "new": N_("new, waiting for a counselor"),
