@@ -24,7 +24,7 @@ def _configure_logging(settings: Settings) -> None:
         stream=sys.stderr,
     )
     # Library loggers may print update contents at DEBUG; keep them at WARNING.
-    for noisy in ("aiogram.event", "httpx", "telegram", "apscheduler", "aiosqlite"):
+    for noisy in ("aiogram.event", "httpx", "telegram", "apscheduler", "aiosqlite", "alembic"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 

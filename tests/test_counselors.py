@@ -8,107 +8,33 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
-from itertools import count
 
 import pytest
 from sqlalchemy import update
 from sqlmodel import select
 
 from bot.engine import Engine
-from bot.events import Inbound, Reply
 from bot.i18n import html_to_plain
 from storage.models import AuditEntry, Case, CaseMessage, CaseNote, Invitation, User
 from storage.types import utcnow
+from tests.people import Chat
 
 ADMIN_ID, COUNSELOR_ID, OTHER_COUNSELOR_ID, CLIENT_ID = 100, 200, 300, 400
-_events = count()
-
-
-class Chat:
-    """One person's chat window: what they sent, and every message that reached them."""
-
-    def __init__(self, engine: Engine, telegram_id: int, name: str, lang: str = "en") -> None:
-        self.engine, self.id, self.name, self.lang = engine, telegram_id, name, lang
-        self.inbox: list[tuple[str, dict[str, str]]] = []  # (plain text, {label: payload})
-        self.notices: list[str] = []
-
-    @property
-    def last(self) -> str:
-        return self.inbox[-1][0]
-
-    def seen(self, since: int = 0) -> str:
-        return "\n".join(text for text, _ in self.inbox[since:])
-
-    def buttons(self) -> dict[str, str]:
-        for _, buttons in reversed(self.inbox):
-            if buttons:
-                return buttons
-        return {}
-
-    async def _go(self, event: Inbound, everyone: dict[int, Chat]) -> Reply:
-        reply = await self.engine.handle(event)
-        if reply.notice:
-            self.notices.append(reply.notice)
-        for message in reply.messages:
-            target = everyone.get(message.chat_id or self.id)
-            assert target is not None, f"message for an unknown chat {message.chat_id}"
-            buttons = {b.label: b.data for row in message.buttons for b in row}
-            target.inbox.append((html_to_plain(message.text), buttons))
-            target.html = message.text
-        return reply
-
-    async def send(self, text: str) -> Reply:
-        event = Inbound.from_text(
-            self.id, text, display_name=self.name, language_code=self.lang,
-            event_id=f"ev{next(_events)}",
-        )
-        return await self._go(event, PEOPLE)
-
-    async def press(self, label: str) -> Reply:
-        buttons = self.buttons()
-        assert label in buttons, f"no button {label!r}; there are {list(buttons)}"
-        return await self.press_data(buttons[label])
-
-    async def press_data(self, data: str) -> Reply:
-        event = Inbound.button(
-            self.id, data, display_name=self.name, language_code=self.lang,
-            event_id=f"ev{next(_events)}",
-        )
-        return await self._go(event, PEOPLE)
-
-    async def answer(self, *answers: str) -> None:
-        """Presses a button with that label when there is one, otherwise types the answer."""
-        for value in answers:
-            if value in self.buttons():
-                await self.press(value)
-            else:
-                await self.send(value)
-
-    async def join(self) -> None:
-        await self.send("/start")
-        await self.press("English" if self.lang == "en" else "简体中文")
-        await self.press(self.buttons_like("agree", "同意"))
-
-    def buttons_like(self, *words: str) -> str:
-        return next(k for k in self.buttons() if any(w in k for w in words))
 
 
 PEOPLE: dict[int, Chat] = {}
 
 
 @pytest.fixture
-async def engine(tmp_path):
+async def engine(tmp_path, database_url):
     from bot.config import Settings
     from bot.dialogs import build_registry
     from bot.i18n import Texts
     from storage.db import Database
-    from storage.migrate import upgrade_async
 
-    url = f"sqlite+aiosqlite:///{tmp_path / 'cp.sqlite3'}"
-    await upgrade_async(url)
     settings = Settings(_env_file=None, data_dir=tmp_path, admin_telegram_ids=[ADMIN_ID])
-    engine = Engine(db=Database.from_url(url), registry=build_registry(), texts=Texts(),
-                    settings=settings)
+    engine = Engine(db=Database.from_url(database_url), registry=build_registry(),
+                    texts=Texts(), settings=settings)
     PEOPLE.clear()
     yield engine
     await engine.db.dispose()
@@ -122,7 +48,7 @@ async def rows(engine: Engine, model, *where):
 async def invite_counselor(engine: Engine, admin: Chat, telegram_id: int, name: str, lang="en"):
     reply = await admin.send("/invite")
     link = re.search(r"inv_\S+", html_to_plain(reply.messages[0].text)).group(0)
-    counselor = PEOPLE[telegram_id] = Chat(engine, telegram_id, name, lang)
+    counselor = Chat(engine, telegram_id, name, lang, room=PEOPLE)
     await counselor.send(f"/start {link}")
     await counselor.press("English" if lang == "en" else "简体中文")
     await counselor.press(counselor.buttons_like("agree", "同意"))
@@ -131,10 +57,10 @@ async def invite_counselor(engine: Engine, admin: Chat, telegram_id: int, name: 
 
 @pytest.fixture
 async def team(engine):
-    admin = PEOPLE[ADMIN_ID] = Chat(engine, ADMIN_ID, "Ada")
+    admin = Chat(engine, ADMIN_ID, "Ada", room=PEOPLE)
     await admin.join()
     counselor = await invite_counselor(engine, admin, COUNSELOR_ID, "Carl")
-    client = PEOPLE[CLIENT_ID] = Chat(engine, CLIENT_ID, "Cleo")
+    client = Chat(engine, CLIENT_ID, "Cleo", room=PEOPLE)
     await client.join()
     return admin, counselor, client
 
@@ -161,11 +87,11 @@ async def test_invitation_link_makes_a_counselor_once(engine, team):
     assert carl.role == "counselor"
     reply = await admin.send("/invite")
     link = re.search(r"inv_\S+", html_to_plain(reply.messages[0].text)).group(0)
-    first = PEOPLE[OTHER_COUNSELOR_ID] = Chat(engine, OTHER_COUNSELOR_ID, "Dora")
+    first = Chat(engine, OTHER_COUNSELOR_ID, "Dora", room=PEOPLE)
     await first.join()
     await first.send(f"/start {link}")
     assert "You are now a counselor" in first.seen()
-    late = PEOPLE[500] = Chat(engine, 500, "Eve")
+    late = Chat(engine, 500, "Eve", room=PEOPLE)
     await late.join()
     await late.send(f"/start {link}")
     assert "not valid" in late.seen()
@@ -179,7 +105,7 @@ async def test_expired_invitation_is_refused(engine, team):
     link = re.search(r"inv_\S+", html_to_plain(reply.messages[0].text)).group(0)
     async with engine.db.unit_of_work() as session:
         await session.exec(update(Invitation).values(expires_at=utcnow() - timedelta(minutes=1)))
-    late = PEOPLE[500] = Chat(engine, 500, "Eve")
+    late = Chat(engine, 500, "Eve", room=PEOPLE)
     await late.join()
     await late.send(f"/start {link}")
     assert "not valid" in late.last or "not valid" in late.seen()
@@ -372,9 +298,9 @@ async def test_editing_the_intake_sends_an_update_to_the_counselor(engine, team)
 
 
 async def test_without_counselors_the_intake_is_saved_and_admins_are_told(engine):
-    admin = PEOPLE[ADMIN_ID] = Chat(engine, ADMIN_ID, "Ada")
+    admin = Chat(engine, ADMIN_ID, "Ada", room=PEOPLE)
     await admin.join()
-    client = PEOPLE[CLIENT_ID] = Chat(engine, CLIENT_ID, "Cleo")
+    client = Chat(engine, CLIENT_ID, "Cleo", room=PEOPLE)
     await client.join()
     await complete_intake(client)
     [case] = await rows(engine, Case)
@@ -387,7 +313,7 @@ async def test_new_cases_go_to_the_counselor_with_the_fewest_open_cases(engine, 
     dora = await invite_counselor(engine, admin, OTHER_COUNSELOR_ID, "Dora")
     assignees = []
     for n in range(3):
-        person = PEOPLE[1000 + n] = Chat(engine, 1000 + n, f"Client{n}")
+        person = Chat(engine, 1000 + n, f"Client{n}", room=PEOPLE)
         await person.join()
         await complete_intake(person)
         [case] = await rows(engine, Case, Case.client_id == (
@@ -413,10 +339,10 @@ async def test_counselor_caseload_lists_only_their_clients(engine, team):
 
 
 async def test_chinese_counselor_reads_the_summary_in_chinese(engine):
-    admin = PEOPLE[ADMIN_ID] = Chat(engine, ADMIN_ID, "Ada")
+    admin = Chat(engine, ADMIN_ID, "Ada", room=PEOPLE)
     await admin.join()
     counselor = await invite_counselor(engine, admin, COUNSELOR_ID, "王老师", lang="zh-hans")
-    client = PEOPLE[CLIENT_ID] = Chat(engine, CLIENT_ID, "Cleo")
+    client = Chat(engine, CLIENT_ID, "Cleo", room=PEOPLE)
     await client.join()
     await complete_intake(client)
     summary = counselor.seen()
