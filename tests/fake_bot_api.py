@@ -104,6 +104,7 @@ class FakeTelegram:
         self._new_update = asyncio.Event()
         self._output = asyncio.Condition()
         self.known_chats: set[int] = set()
+        self.people: dict[int, tuple[str, str]] = {}
         self.messages: dict[int, dict[int, dict[str, Any]]] = defaultdict(dict)
         self._message_ids: dict[int, itertools.count[int]] = defaultdict(lambda: itertools.count(1))
         self.history: dict[int, list[dict[str, Any]]] = defaultdict(list)
@@ -155,6 +156,7 @@ class FakeTelegram:
 
     def _message(self, chat_id: int, first_name: str, language_code: str, **content: Any) -> dict:
         self.known_chats.add(chat_id)
+        self.people[chat_id] = (first_name, language_code)
         return {
             "message_id": next(self._message_ids[chat_id]),
             "date": int(time.time()),
@@ -225,7 +227,7 @@ class FakeTelegram:
         self._push({
             "update_id": next(self._update_ids),
             "callback_query": {
-                "id": query_id, "from": self._user(chat_id, "Ann", "en"),
+                "id": query_id, "from": self._user(chat_id, *self.people.get(chat_id, ("Ann", "en"))),
                 "message": message, "chat_instance": f"ci{chat_id}", "data": data,
             },
         })

@@ -163,3 +163,58 @@ async def test_html_like_text_is_shown_back_escaped(tg, settings):
         assert "How old are you, <b>x</b> & <script>?" in reply["text"]
         assert "&lt;b&gt;x&lt;/b&gt; &amp; &lt;script&gt;" in reply["html"]
     assert (await stored_answers(settings))["name"] == text
+
+
+ADMIN, COUNSELOR, CLIENT = 9001, 9002, 9003
+
+
+async def test_intake_reaches_the_counselor_who_accepts(tg, tmp_path, framework):
+    import re
+
+    settings = bot_settings(tg, tmp_path, framework, admin_telegram_ids=[ADMIN])
+    admin = TelegramPerson(tg, ADMIN, "Ada")
+    carl = TelegramPerson(tg, COUNSELOR, "Carl")
+    cleo = TelegramPerson(tg, CLIENT, "Cleo")
+    async with running_bot(settings):
+        await admin.join()
+        await admin.answer("/invite")
+        link = re.search(r"https://t\.me/careerpilot_test_bot\?start=(inv_\S+)", admin.last)
+        assert link, admin.last
+        carl.say(f"/start {link.group(1)}")
+        await carl.sees("choose your language")
+        await carl.answer("English", "I agree")
+        assert "You are now a counselor" in carl.seen_since_last_answer()
+
+        await cleo.join()
+        await cleo.answer("📝 Intake interview", "Cleo", "25–34", "Wuhan", "Laid off",
+                          "Junior college / associate degree", "14", "✔ Looks right")
+        await cleo.answer("Skip »", "Phone", "12345")
+        assert "does not look like a phone number" in cleo.last
+        await cleo.answer("+86 138 0000 0000", "Skip »", "« Back")
+        assert "What was your main field of study?" in cleo.last
+        await cleo.answer("Textiles", "Machine operator", "▫️ Find a job quickly",
+                          "▫️ Get training", "Done ✔", "The factory closed <for good> & I need work",
+                          "warehouse", "Skip »", "Skip »", "Skip »", "Skip »", "Skip »",
+                          "▫️ No one in my household has a job", "Done ✔", "Skip »", "Skip »",
+                          "Skip »", "Career guidance — that is why I am here")
+        assert "Here is what we understood. Is everything right?" in cleo.last
+        await cleo.answer("✏️ City", "Wuhan, Hongshan")
+        assert "• City: Wuhan, Hongshan" in cleo.last
+        tg.skip_seen(COUNSELOR)
+        await cleo.answer("✔ Looks right")
+        assert "a counselor will review your answers" in cleo.seen_since_last_answer()
+
+        summary = await carl.sees("New intake — case #")
+        for expected in ("Cleo", "Wuhan, Hongshan", "+86 138 0000 0000", "Laid off",
+                         "Find a job quickly, Get training", "No one in my household has a job",
+                         "No one employed in the household — contact every 15 days",
+                         "The factory closed <for good> & I need work"):
+            assert expected in summary["text"], expected
+        assert "&lt;for good&gt; &amp; I need work" in summary["html"]
+        assert summary["buttons"] == [["✅ Accept", "↪️ Refer elsewhere"],
+                                      ["💬 Ask the client", "📂 Open case"]]
+        tg.skip_seen(CLIENT)
+        await carl.answer("✅ Accept")
+        assert "You accepted case #" in carl.last
+        told = await cleo.sees("has taken on your case")
+        assert "Carl" in told["text"]
