@@ -31,9 +31,17 @@ from tests.fake_bot_api import TOKEN, FakeTelegram  # noqa: E402
 
 # One person's path through consent and About me: ("say", text) or ("press", button label).
 ABOUT_ME = [
-    ("say", "/start"), ("press", "English"), ("press", "I agree"), ("press", "🙂 About me"),
-    ("say", "Ann"), ("press", "25–34"), ("say", "Wuhan"), ("press", "Student"),
-    ("press", "Bachelor's degree"), ("say", "3"), ("press", "✔ Looks right"),
+    ("say", "/start"),
+    ("press", "English"),
+    ("press", "I agree"),
+    ("press", "🙂 About me"),
+    ("say", "Ann"),
+    ("press", "25–34"),
+    ("say", "Wuhan"),
+    ("press", "Student"),
+    ("press", "Bachelor's degree"),
+    ("say", "3"),
+    ("press", "✔ Looks right"),
 ]
 
 
@@ -86,8 +94,12 @@ async def start_process(args: list[str], tg: FakeTelegram, data_dir: str) -> Any
         "BOT_FRAMEWORK": "aiogram",
     }
     process = await asyncio.create_subprocess_exec(
-        sys.executable, *args, cwd=ROOT, env=env,
-        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
+        sys.executable,
+        *args,
+        cwd=ROOT,
+        env=env,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.DEVNULL,
     )
     return process
 
@@ -134,7 +146,10 @@ async def closed_loop(load: Load, people: list[int], script: list[tuple[str, str
 
 
 async def open_loop(
-    load: Load, next_action: Callable[[int], Awaitable[None] | None], rate: float, seconds: float,
+    load: Load,
+    next_action: Callable[[int], Awaitable[None] | None],
+    rate: float,
+    seconds: float,
     people: list[int],
 ) -> int:
     """Starts one action every 1/rate seconds, round-robin over people; returns the count."""
@@ -175,8 +190,14 @@ async def bench_careerpilot(users: int, rate: float, seconds: float) -> list[dic
                 load.latencies.clear()
                 people = list(range(1000, 1000 + users))
                 wall = await closed_loop(load, people, ABOUT_ME)
-                results.append(summary("CareerPilot, About me (closed loop)", load.latencies,
-                                       len(people) * len(ABOUT_ME), wall))
+                results.append(
+                    summary(
+                        "CareerPilot, About me (closed loop)",
+                        load.latencies,
+                        len(people) * len(ABOUT_ME),
+                        wall,
+                    )
+                )
                 # steady load: fresh people walk through About me again and again
                 progress: dict[int, int] = defaultdict(int)
 
@@ -193,9 +214,14 @@ async def bench_careerpilot(users: int, rate: float, seconds: float) -> list[dic
                 crowd = list(range(5000, 5000 + users))
                 started = time.monotonic()
                 await open_loop(load, step, rate, seconds, crowd)
-                results.append(summary(f"CareerPilot, About me at {rate:g} updates/s",
-                                       load.latencies, len(load.latencies),
-                                       time.monotonic() - started))
+                results.append(
+                    summary(
+                        f"CareerPilot, About me at {rate:g} updates/s",
+                        load.latencies,
+                        len(load.latencies),
+                        time.monotonic() - started,
+                    )
+                )
             finally:
                 bot.terminate()
                 await bot.wait()
@@ -212,8 +238,9 @@ async def bench_echo(users: int, messages: int) -> dict[str, Any]:
             people = list(range(1000, 1000 + users))
             script = [("say", f"message {n}") for n in range(messages)]
             wall = await closed_loop(load, people, script)
-            return summary("bare aiogram echo bot (closed loop)", load.latencies,
-                           users * messages, wall)
+            return summary(
+                "bare aiogram echo bot (closed loop)", load.latencies, users * messages, wall
+            )
         finally:
             bot.terminate()
             await bot.wait()
@@ -244,8 +271,10 @@ async def main() -> None:
     print(table(rows))
     ratio = careerpilot[0]["rate"] / echo["rate"]
     print(f"\nthroughput ratio CareerPilot / echo: {ratio:.2f}")
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
-          f"{platform.python_version()}, {platform.platform()}")
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
+        f"{platform.python_version()}, {platform.platform()}"
+    )
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ label, and wait for what the bot shows. Nothing here reaches the internet.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
 import re
@@ -27,10 +28,26 @@ MAX_TEXT = 4096
 MAX_CALLBACK_DATA = 64
 
 ALLOWED_TAGS = {
-    "b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code", "pre",
-    "tg-spoiler", "span", "blockquote", "tg-emoji",
+    "b",
+    "strong",
+    "i",
+    "em",
+    "u",
+    "ins",
+    "s",
+    "strike",
+    "del",
+    "a",
+    "code",
+    "pre",
+    "tg-spoiler",
+    "span",
+    "blockquote",
+    "tg-emoji",
 }
-TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)((?:\s+[a-zA-Z-]+\s*=\s*(?:\"[^\"]*\"|'[^']*'))*)\s*>")
+TAG = re.compile(
+    r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)((?:\s+[a-zA-Z-]+\s*=\s*(?:\"[^\"]*\"|'[^']*'))*)\s*>"
+)
 ENTITY = re.compile(r"&(lt|gt|amp|quot|#\d+|#x[0-9a-fA-F]+);")
 
 
@@ -69,7 +86,9 @@ def parse_html(text: str) -> str:
             out.append(char)
             i += 1
     if stack:
-        raise BadRequest(f"can't parse entities: can't find end tag corresponding to <{stack[-1]}>")
+        raise BadRequest(
+            f"can't parse entities: can't find end tag corresponding to <{stack[-1]}>"
+        )
     return "".join(out)
 
 
@@ -106,7 +125,9 @@ class FakeTelegram:
         self.known_chats: set[int] = set()
         self.people: dict[int, tuple[str, str]] = {}
         self.messages: dict[int, dict[int, dict[str, Any]]] = defaultdict(dict)
-        self._message_ids: dict[int, itertools.count[int]] = defaultdict(lambda: itertools.count(1))
+        self._message_ids: dict[int, itertools.count[int]] = defaultdict(
+            lambda: itertools.count(1)
+        )
         self.history: dict[int, list[dict[str, Any]]] = defaultdict(list)
         self._cursor: dict[int, int] = defaultdict(int)
         self.callback_answers: list[tuple[str, str | None]] = []
@@ -146,8 +167,12 @@ class FakeTelegram:
 
     # ── driver: act as a person ────────────────────────────────────────────────────────────
     def _user(self, chat_id: int, first_name: str, language_code: str) -> dict[str, Any]:
-        return {"id": chat_id, "is_bot": False, "first_name": first_name,
-                "language_code": language_code}
+        return {
+            "id": chat_id,
+            "is_bot": False,
+            "first_name": first_name,
+            "language_code": language_code,
+        }
 
     def _push(self, update: dict[str, Any]) -> int:
         self.updates.append(update)
@@ -181,21 +206,38 @@ class FakeTelegram:
         return self._push({"update_id": next(self._update_ids), "message": message})
 
     def user_sends_sticker(self, chat_id: int) -> int:
-        return self._media(chat_id, sticker={
-            "file_id": "CAACAgIAAxkBAAE", "file_unique_id": "AgADsticker", "type": "regular",
-            "width": 512, "height": 512, "is_animated": False, "is_video": False, "emoji": "😀",
-        })
+        return self._media(
+            chat_id,
+            sticker={
+                "file_id": "CAACAgIAAxkBAAE",
+                "file_unique_id": "AgADsticker",
+                "type": "regular",
+                "width": 512,
+                "height": 512,
+                "is_animated": False,
+                "is_video": False,
+                "emoji": "😀",
+            },
+        )
 
     def user_sends_photo(self, chat_id: int) -> int:
-        return self._media(chat_id, photo=[
-            {"file_id": "AgACphoto1", "file_unique_id": "AQADp1", "width": 90, "height": 90},
-            {"file_id": "AgACphoto2", "file_unique_id": "AQADp2", "width": 800, "height": 800},
-        ])
+        return self._media(
+            chat_id,
+            photo=[
+                {"file_id": "AgACphoto1", "file_unique_id": "AQADp1", "width": 90, "height": 90},
+                {"file_id": "AgACphoto2", "file_unique_id": "AQADp2", "width": 800, "height": 800},
+            ],
+        )
 
     def user_sends_voice(self, chat_id: int) -> int:
-        return self._media(chat_id, voice={
-            "file_id": "AwACvoice", "file_unique_id": "AgADvoice", "duration": 3,
-        })
+        return self._media(
+            chat_id,
+            voice={
+                "file_id": "AwACvoice",
+                "file_unique_id": "AgADvoice",
+                "duration": 3,
+            },
+        )
 
     def user_sends_location(self, chat_id: int) -> int:
         return self._media(chat_id, location={"latitude": 30.59, "longitude": 114.31})
@@ -213,24 +255,32 @@ class FakeTelegram:
                 for button in row:
                     labels.append(button["text"])
                     if button["text"].strip() == label.strip():
-                        return self.press_data(chat_id, message["message_id"],
-                                               button["callback_data"])
+                        return self.press_data(
+                            chat_id, message["message_id"], button["callback_data"]
+                        )
         raise AssertionError(f"no button {label!r} in chat {chat_id}; buttons: {labels}")
 
     def press_data(self, chat_id: int, message_id: int, data: str) -> str:
         """Queues a callback query with any payload (also forged ones)."""
         query_id = f"cb{next(self._callback_ids)}"
         message = self.messages[chat_id].get(message_id) or {
-            "message_id": message_id, "date": int(time.time()),
-            "chat": {"id": chat_id, "type": "private"}, "text": "?",
+            "message_id": message_id,
+            "date": int(time.time()),
+            "chat": {"id": chat_id, "type": "private"},
+            "text": "?",
         }
-        self._push({
-            "update_id": next(self._update_ids),
-            "callback_query": {
-                "id": query_id, "from": self._user(chat_id, *self.people.get(chat_id, ("Ann", "en"))),
-                "message": message, "chat_instance": f"ci{chat_id}", "data": data,
-            },
-        })
+        self._push(
+            {
+                "update_id": next(self._update_ids),
+                "callback_query": {
+                    "id": query_id,
+                    "from": self._user(chat_id, *self.people.get(chat_id, ("Ann", "en"))),
+                    "message": message,
+                    "chat_instance": f"ci{chat_id}",
+                    "data": data,
+                },
+            }
+        )
         return query_id
 
     def queue_raw(self, update: dict[str, Any]) -> int:
@@ -253,8 +303,11 @@ class FakeTelegram:
         return labels
 
     async def wait_for(
-        self, chat_id: int, predicate: Callable[[dict[str, Any]], bool] | str | None = None,
-        *, timeout: float = 10,
+        self,
+        chat_id: int,
+        predicate: Callable[[dict[str, Any]], bool] | str | None = None,
+        *,
+        timeout: float = 10,
     ) -> dict[str, Any]:
         """Waits for the next bot output in the chat that matches, and moves past it."""
         if isinstance(predicate, str):
@@ -270,12 +323,10 @@ class FakeTelegram:
                         return history[index]
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
-                    seen = [o["text"][:120] for o in history[self._cursor[chat_id]:]]
+                    seen = [o["text"][:120] for o in history[self._cursor[chat_id] :]]
                     raise AssertionError(f"chat {chat_id}: nothing matched; new outputs: {seen}")
-                try:
+                with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._output.wait(), remaining)
-                except TimeoutError:
-                    pass
 
     def skip_seen(self, chat_id: int) -> None:
         """Marks everything shown so far as read, so waits look only at what comes next."""
@@ -291,13 +342,20 @@ class FakeTelegram:
                 break
             seen = count
             await asyncio.sleep(quiet)
-        new = self.history[chat_id][self._cursor[chat_id]:]
+        new = self.history[chat_id][self._cursor[chat_id] :]
         self._cursor[chat_id] = len(self.history[chat_id])
         return list(new)
 
     # ── fault injection ────────────────────────────────────────────────────────────────────
-    def fail_next(self, method: str, status: int, description: str, *,
-                  retry_after: int | None = None, count: int = 1) -> None:
+    def fail_next(
+        self,
+        method: str,
+        status: int,
+        description: str,
+        *,
+        retry_after: int | None = None,
+        count: int = 1,
+    ) -> None:
         self.faults[method.lower()].append(Fault(status, description, retry_after, count))
 
     def block_chat(self, chat_id: int) -> None:
@@ -337,7 +395,8 @@ class FakeTelegram:
     async def _dispatch(self, request: web.Request) -> web.Response:
         if request.match_info["token"] != self.token:
             return web.json_response(
-                {"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401)
+                {"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401
+            )
         method = request.match_info["method"].lower()
         self.requests[method] += 1
         params = await self._params(request)
@@ -351,7 +410,8 @@ class FakeTelegram:
         handler = getattr(self, f"_m_{method}", None)
         if handler is None:
             return web.json_response(
-                {"ok": False, "error_code": 404, "description": "Not Found"}, status=404)
+                {"ok": False, "error_code": 404, "description": "Not Found"}, status=404
+            )
         try:
             result = await handler(params)
         except BadRequest as error:
@@ -360,8 +420,9 @@ class FakeTelegram:
             return self._error(method, refusal.status, refusal.description, refusal.retry_after)
         return web.json_response({"ok": True, "result": result})
 
-    def _error(self, method: str, status: int, description: str,
-               retry_after: int | None = None) -> web.Response:
+    def _error(
+        self, method: str, status: int, description: str, retry_after: int | None = None
+    ) -> web.Response:
         self.errors.append((method, description))
         body: dict[str, Any] = {"ok": False, "error_code": status, "description": description}
         if retry_after is not None:
@@ -370,9 +431,15 @@ class FakeTelegram:
 
     # ── methods ────────────────────────────────────────────────────────────────────────────
     async def _m_getme(self, params: dict[str, Any]) -> dict[str, Any]:
-        return {"id": BOT_ID, "is_bot": True, "first_name": "CareerPilot",
-                "username": self.username, "can_join_groups": False,
-                "can_read_all_group_messages": False, "supports_inline_queries": False}
+        return {
+            "id": BOT_ID,
+            "is_bot": True,
+            "first_name": "CareerPilot",
+            "username": self.username,
+            "can_join_groups": False,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": False,
+        }
 
     async def _m_getupdates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
         offset = int(params.get("offset") or 0)
@@ -415,8 +482,10 @@ class FakeTelegram:
         if chat_id in self.blocked:
             raise _Refusal(403, "Forbidden: bot was blocked by the user")
         now = time.monotonic()
-        for window, limit in ((self.sent_times, self.rate_limit_global),
-                              (self.chat_sent_times[chat_id], self.rate_limit_per_chat)):
+        for window, limit in (
+            (self.sent_times, self.rate_limit_global),
+            (self.chat_sent_times[chat_id], self.rate_limit_per_chat),
+        ):
             while window and now - window[0] > 1.0:
                 window.popleft()
             if limit is not None and len(window) >= limit:
@@ -452,12 +521,14 @@ class FakeTelegram:
         markup = message.get("reply_markup") or {}
         rows = markup.get("inline_keyboard", [])
         record = {
-            "kind": kind, "message_id": message["message_id"],
+            "kind": kind,
+            "message_id": message["message_id"],
             "text": message.get("_plain", message.get("text", "")),
             "html": message.get("_html", message.get("text", "")),
             "buttons": [[b["text"] for b in row] for row in rows],
             "callback_data": [[b.get("callback_data") for b in row] for row in rows],
-            "time": time.monotonic(), **extra,
+            "time": time.monotonic(),
+            **extra,
         }
         self.history[chat_id].append(record)
         for hook in self.on_output:
@@ -473,10 +544,15 @@ class FakeTelegram:
 
     def _new_bot_message(self, chat_id: int, **content: Any) -> dict[str, Any]:
         message = {
-            "message_id": next(self._message_ids[chat_id]), "date": int(time.time()),
+            "message_id": next(self._message_ids[chat_id]),
+            "date": int(time.time()),
             "chat": {"id": chat_id, "type": "private", "first_name": "Ann"},
-            "from": {"id": BOT_ID, "is_bot": True, "first_name": "CareerPilot",
-                     "username": self.username},
+            "from": {
+                "id": BOT_ID,
+                "is_bot": True,
+                "first_name": "CareerPilot",
+                "username": self.username,
+            },
             **content,
         }
         self.messages[chat_id][message["message_id"]] = message
@@ -506,9 +582,11 @@ class FakeTelegram:
         raw, plain = self._text(params)
         markup = self._markup(params)
         if raw == message.get("_html") and markup == message.get("reply_markup"):
-            raise BadRequest("message is not modified: specified new message content and reply "
-                             "markup are exactly the same as a current content and reply markup "
-                             "of the message")
+            raise BadRequest(
+                "message is not modified: specified new message content and reply "
+                "markup are exactly the same as a current content and reply markup "
+                "of the message"
+            )
         message.update(text=plain, _html=raw, _plain=plain, edit_date=int(time.time()))
         message.pop("reply_markup", None)
         if markup:
@@ -539,17 +617,34 @@ class FakeTelegram:
             raise BadRequest(f"there is no {field} in the request")
         self._check_chat(chat_id)
         content: dict[str, Any] = {
-            field: {"file_id": f"BQAC{field}", "file_unique_id": f"AgAD{field}",
-                    "file_name": upload["filename"], "file_size": len(upload["content"])},
+            field: {
+                "file_id": f"BQAC{field}",
+                "file_unique_id": f"AgAD{field}",
+                "file_name": upload["filename"],
+                "file_size": len(upload["content"]),
+            },
         }
         if params.get("caption"):
             content["caption"] = params["caption"]
         if field == "photo":
-            content[field] = [{"file_id": "AgACp", "file_unique_id": "AQADp", "width": 800,
-                               "height": 600, "file_size": len(upload["content"])}]
+            content[field] = [
+                {
+                    "file_id": "AgACp",
+                    "file_unique_id": "AQADp",
+                    "width": 800,
+                    "height": 600,
+                    "file_size": len(upload["content"]),
+                }
+            ]
         message = self._new_bot_message(chat_id, **content)
-        self._record(chat_id, field, message, filename=upload["filename"],
-                     content=upload["content"], caption=params.get("caption"))
+        self._record(
+            chat_id,
+            field,
+            message,
+            filename=upload["filename"],
+            content=upload["content"],
+            caption=params.get("caption"),
+        )
         return self._public(message)
 
     async def _m_senddocument(self, params: dict[str, Any]) -> dict[str, Any]:

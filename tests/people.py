@@ -19,7 +19,11 @@ class Chat:
     """One person's chat window: what they sent, and every message that reached them."""
 
     def __init__(
-        self, engine: Engine, telegram_id: int, name: str, lang: str = "en",
+        self,
+        engine: Engine,
+        telegram_id: int,
+        name: str,
+        lang: str = "en",
         room: dict[int, Chat] | None = None,
     ) -> None:
         self.engine, self.id, self.name, self.lang = engine, telegram_id, name, lang
@@ -56,7 +60,10 @@ class Chat:
 
     async def send(self, text: str) -> Reply:
         event = Inbound.from_text(
-            self.id, text, display_name=self.name, language_code=self.lang,
+            self.id,
+            text,
+            display_name=self.name,
+            language_code=self.lang,
             event_id=f"ev{next(_events)}",
         )
         return await self._go(event, self.room)
@@ -68,7 +75,10 @@ class Chat:
 
     async def press_data(self, data: str) -> Reply:
         event = Inbound.button(
-            self.id, data, display_name=self.name, language_code=self.lang,
+            self.id,
+            data,
+            display_name=self.name,
+            language_code=self.lang,
             event_id=f"ev{next(_events)}",
         )
         return await self._go(event, self.room)
@@ -88,5 +98,3 @@ class Chat:
 
     def buttons_like(self, *words: str) -> str:
         return next(k for k in self.buttons() if any(w in k for w in words))
-
-

@@ -21,8 +21,9 @@ class TelegramPerson:
         self._mark = 0
 
     def say(self, text: str) -> int:
-        return self.tg.user_sends(self.chat_id, text, first_name=self.name,
-                                  language_code=self.lang)
+        return self.tg.user_sends(
+            self.chat_id, text, first_name=self.name, language_code=self.lang
+        )
 
     def press(self, label: str) -> str:
         return self.tg.press(self.chat_id, label)

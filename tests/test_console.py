@@ -11,11 +11,22 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def careerpilot(*args: str, data_dir: Path, stdin: str = "", **env: str):
-    environment = {**os.environ, "DATA_DIR": str(data_dir), "DATABASE_URL": "",
-                   "TELEGRAM_BOT_TOKEN": "", "LOG_LEVEL": "WARNING", **env}
+    environment = {
+        **os.environ,
+        "DATA_DIR": str(data_dir),
+        "DATABASE_URL": "",
+        "TELEGRAM_BOT_TOKEN": "",
+        "LOG_LEVEL": "WARNING",
+        **env,
+    }
     return subprocess.run(
-        [sys.executable, "-m", "bot.cli", *args], input=stdin, capture_output=True, text=True,
-        cwd=ROOT, env=environment, timeout=60,
+        [sys.executable, "-m", "bot.cli", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=environment,
+        timeout=60,
     )
 
 
@@ -24,9 +35,17 @@ def test_console_chat_walks_through_consent_and_about_me(tmp_path):
     result = careerpilot("chat", data_dir=tmp_path, stdin=typed + "\n")
     out = result.stdout
     assert result.returncode == 0, result.stderr
-    for prompt in ("Please choose your language.", "Privacy and consent", "[1] I agree",
-                   "What should I call you?", "How old are you, Ann?", "Here is your profile",
-                   "• City: Wuhan", "Thank you, Ann! Your profile is saved.", "✅ About me — done"):
+    for prompt in (
+        "Please choose your language.",
+        "Privacy and consent",
+        "[1] I agree",
+        "What should I call you?",
+        "How old are you, Ann?",
+        "Here is your profile",
+        "• City: Wuhan",
+        "Thank you, Ann! Your profile is saved.",
+        "✅ About me — done",
+    ):
         assert prompt in out, prompt
     assert (tmp_path / "careerpilot.sqlite3").exists()
 
@@ -43,7 +62,12 @@ def test_doctor_reports_each_check_and_fails_on_an_unmigrated_database(tmp_path)
     lines = result.stdout.strip().splitlines()
     assert result.returncode == 1
     assert [line.split("]")[0] + "]" for line in lines] == [
-        "[PASS]", "[PASS]", "[FAIL]", "[PASS]", "[SKIP]"]
+        "[PASS]",
+        "[PASS]",
+        "[FAIL]",
+        "[PASS]",
+        "[SKIP]",
+    ]
     assert "run `careerpilot db upgrade`" in lines[2]
     assert careerpilot("db", "upgrade", data_dir=tmp_path).returncode == 0
     healthy = careerpilot("doctor", data_dir=tmp_path)
@@ -52,7 +76,11 @@ def test_doctor_reports_each_check_and_fails_on_an_unmigrated_database(tmp_path)
 
 
 def test_doctor_checks_the_telegram_token(tmp_path):
-    result = careerpilot("doctor", data_dir=tmp_path, TELEGRAM_BOT_TOKEN="1:bad",
-                         TELEGRAM_API_BASE="http://127.0.0.1:9")
+    result = careerpilot(
+        "doctor",
+        data_dir=tmp_path,
+        TELEGRAM_BOT_TOKEN="1:bad",
+        TELEGRAM_API_BASE="http://127.0.0.1:9",
+    )
     assert result.returncode == 1
     assert "[FAIL] telegram: Bot API not reachable" in result.stdout

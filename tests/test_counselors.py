@@ -33,8 +33,12 @@ async def engine(tmp_path, database_url):
     from storage.db import Database
 
     settings = Settings(_env_file=None, data_dir=tmp_path, admin_telegram_ids=[ADMIN_ID])
-    engine = Engine(db=Database.from_url(database_url), registry=build_registry(),
-                    texts=Texts(), settings=settings)
+    engine = Engine(
+        db=Database.from_url(database_url),
+        registry=build_registry(),
+        texts=Texts(),
+        settings=settings,
+    )
     PEOPLE.clear()
     yield engine
     await engine.db.dispose()
@@ -68,13 +72,31 @@ async def team(engine):
 PROFILE = ["Cleo", "25–34", "Wuhan", "Unemployed", "Bachelor's degree", "3", "✔ Looks right"]
 
 
-async def complete_intake(client: Chat, *, reason="I need a job soon", main_need="Career "
-                          "guidance — that is why I am here", flags=("▫️ Caring for children or relatives",)):
+async def complete_intake(
+    client: Chat,
+    *,
+    reason="I need a job soon",
+    main_need="Career guidance — that is why I am here",
+    flags=("▫️ Caring for children or relatives",),
+):
     await client.press("📝 Intake interview")
     await client.answer(*PROFILE)
-    await client.answer("Female", "Email", "cleo@example.com", "Physics", "Lab technician",
-                        "▫️ Find a job quickly", "Done ✔", reason, "lab work",
-                        "5,000–8,000 a month", "Done ✔", "Up to 1 hour", "Yes", "No")
+    await client.answer(
+        "Female",
+        "Email",
+        "cleo@example.com",
+        "Physics",
+        "Lab technician",
+        "▫️ Find a job quickly",
+        "Done ✔",
+        reason,
+        "lab work",
+        "5,000–8,000 a month",
+        "Done ✔",
+        "Up to 1 hour",
+        "Yes",
+        "No",
+    )
     await client.answer(*flags, "Done ✔", "Done ✔", "Done ✔", "Skip »", main_need)
     assert "Here is what we understood. Is everything right?" in client.last
     await client.press("✔ Looks right")
@@ -127,10 +149,17 @@ async def test_counselor_receives_the_intake_summary_and_accepts(engine, team):
     before = len(counselor.inbox)
     await complete_intake(client)
     summary = counselor.seen(before)
-    for expected in ("New intake — case #", "Cleo", "cleo@example.com", "Unemployed",
-                     "Bachelor's degree", "I need a job soon", "lab work",
-                     "Caring for children or relatives",
-                     "Employment difficulties — contact monthly"):
+    for expected in (
+        "New intake — case #",
+        "Cleo",
+        "cleo@example.com",
+        "Unemployed",
+        "Bachelor's degree",
+        "I need a job soon",
+        "lab work",
+        "Caring for children or relatives",
+        "Employment difficulties — contact monthly",
+    ):
         assert expected in summary, expected
     assert {"✅ Accept", "↪️ Refer elsewhere", "💬 Ask the client", "📂 Open case"} <= set(
         counselor.buttons()
@@ -138,7 +167,10 @@ async def test_counselor_receives_the_intake_summary_and_accepts(engine, team):
     assert "a counselor will review your answers" in client.seen()
     [case] = await rows(engine, Case)
     assert (case.status, case.category, case.category_reason) == (
-        "new", "difficulty", "difficulty_flags")
+        "new",
+        "difficulty",
+        "difficulty_flags",
+    )
     await counselor.press("✅ Accept")
     assert "has taken on your case" in client.last
     [case] = await rows(engine, Case)
@@ -269,7 +301,9 @@ async def test_counselor_refers_a_case_elsewhere(engine, team):
     assert "another service can help you better" in client.last
     [case] = await rows(engine, Case)
     assert (case.status, case.referral_reason) == (
-        "referred", "The district youth office runs a programme that fits better.")
+        "referred",
+        "The district youth office runs a programme that fits better.",
+    )
 
 
 async def test_counselor_overrides_the_category_with_a_note(engine, team):
@@ -282,7 +316,10 @@ async def test_counselor_overrides_the_category_with_a_note(engine, team):
     assert "now in the category: Fully employed" in counselor.last
     [case] = await rows(engine, Case)
     assert (case.category, case.category_overridden, case.category_note) == (
-        "employed", True, "Found a job yesterday")
+        "employed",
+        True,
+        "Found a job yesterday",
+    )
 
 
 async def test_editing_the_intake_sends_an_update_to_the_counselor(engine, team):
@@ -305,7 +342,7 @@ async def test_without_counselors_the_intake_is_saved_and_admins_are_told(engine
     await complete_intake(client)
     [case] = await rows(engine, Case)
     assert case.counselor_id is None
-    assert f"no active counselor" in admin.last and f"/case {case.id}" in admin.last
+    assert "no active counselor" in admin.last and f"/case {case.id}" in admin.last
 
 
 async def test_new_cases_go_to_the_counselor_with_the_fewest_open_cases(engine, team):
@@ -316,8 +353,11 @@ async def test_new_cases_go_to_the_counselor_with_the_fewest_open_cases(engine, 
         person = Chat(engine, 1000 + n, f"Client{n}", room=PEOPLE)
         await person.join()
         await complete_intake(person)
-        [case] = await rows(engine, Case, Case.client_id == (
-            await rows(engine, User, User.telegram_id == 1000 + n))[0].id)
+        [case] = await rows(
+            engine,
+            Case,
+            Case.client_id == (await rows(engine, User, User.telegram_id == 1000 + n))[0].id,
+        )
         assignees.append(case.counselor_id)
     [carl_row] = await rows(engine, User, User.telegram_id == COUNSELOR_ID)
     [dora_row] = await rows(engine, User, User.telegram_id == OTHER_COUNSELOR_ID)

@@ -186,17 +186,40 @@ async def test_intake_reaches_the_counselor_who_accepts(tg, tmp_path, framework)
         assert "You are now a counselor" in carl.seen_since_last_answer()
 
         await cleo.join()
-        await cleo.answer("📝 Intake interview", "Cleo", "25–34", "Wuhan", "Laid off",
-                          "Junior college / associate degree", "14", "✔ Looks right")
+        await cleo.answer(
+            "📝 Intake interview",
+            "Cleo",
+            "25–34",
+            "Wuhan",
+            "Laid off",
+            "Junior college / associate degree",
+            "14",
+            "✔ Looks right",
+        )
         await cleo.answer("Skip »", "Phone", "12345")
         assert "does not look like a phone number" in cleo.last
         await cleo.answer("+86 138 0000 0000", "Skip »", "« Back")
         assert "What was your main field of study?" in cleo.last
-        await cleo.answer("Textiles", "Machine operator", "▫️ Find a job quickly",
-                          "▫️ Get training", "Done ✔", "The factory closed <for good> & I need work",
-                          "warehouse", "Skip »", "Skip »", "Skip »", "Skip »", "Skip »",
-                          "▫️ No one in my household has a job", "Done ✔", "Skip »", "Skip »",
-                          "Skip »", "Career guidance — that is why I am here")
+        await cleo.answer(
+            "Textiles",
+            "Machine operator",
+            "▫️ Find a job quickly",
+            "▫️ Get training",
+            "Done ✔",
+            "The factory closed <for good> & I need work",
+            "warehouse",
+            "Skip »",
+            "Skip »",
+            "Skip »",
+            "Skip »",
+            "Skip »",
+            "▫️ No one in my household has a job",
+            "Done ✔",
+            "Skip »",
+            "Skip »",
+            "Skip »",
+            "Career guidance — that is why I am here",
+        )
         assert "Here is what we understood. Is everything right?" in cleo.last
         await cleo.answer("✏️ City", "Wuhan, Hongshan")
         assert "• City: Wuhan, Hongshan" in cleo.last
@@ -205,14 +228,22 @@ async def test_intake_reaches_the_counselor_who_accepts(tg, tmp_path, framework)
         assert "a counselor will review your answers" in cleo.seen_since_last_answer()
 
         summary = await carl.sees("New intake — case #")
-        for expected in ("Cleo", "Wuhan, Hongshan", "+86 138 0000 0000", "Laid off",
-                         "Find a job quickly, Get training", "No one in my household has a job",
-                         "No one employed in the household — contact every 15 days",
-                         "The factory closed <for good> & I need work"):
+        for expected in (
+            "Cleo",
+            "Wuhan, Hongshan",
+            "+86 138 0000 0000",
+            "Laid off",
+            "Find a job quickly, Get training",
+            "No one in my household has a job",
+            "No one employed in the household — contact every 15 days",
+            "The factory closed <for good> & I need work",
+        ):
             assert expected in summary["text"], expected
         assert "&lt;for good&gt; &amp; I need work" in summary["html"]
-        assert summary["buttons"] == [["✅ Accept", "↪️ Refer elsewhere"],
-                                      ["💬 Ask the client", "📂 Open case"]]
+        assert summary["buttons"] == [
+            ["✅ Accept", "↪️ Refer elsewhere"],
+            ["💬 Ask the client", "📂 Open case"],
+        ]
         tg.skip_seen(CLIENT)
         await carl.answer("✅ Accept")
         assert "You accepted case #" in carl.last

@@ -51,16 +51,32 @@ DEMO = Flow(
         Step("nick", Kind.TEXT, "Your nickname?", min_length=2, max_length=10),
         Step("colour", Kind.CHOICE, "Favourite colour?", choices="colours"),
         Step("why_blue", Kind.TEXT, "Why blue?", relevant=lambda a: a.get("colour") == "blue"),
-        Step("likes", Kind.MULTI, "Which do you like?", choices="colours", min_choices=1,
-             max_choices=2),
-        Step("mood", Kind.SCALE, "How do you feel?", scale=(1, 5),
-             scale_labels=("Very bad", "Very good")),
-        Step("height", Kind.NUMBER, "Height in metres?", integer=False, min_value=0.5,
-             max_value=2.5),
-        Step("kids", Kind.NUMBER, "How many children?", required=False, min_value=0,
-             max_value=20),
-        Step("start", Kind.DATE, "When can you start?", not_before="2026-01-01",
-             not_after="2027-12-31"),
+        Step(
+            "likes",
+            Kind.MULTI,
+            "Which do you like?",
+            choices="colours",
+            min_choices=1,
+            max_choices=2,
+        ),
+        Step(
+            "mood",
+            Kind.SCALE,
+            "How do you feel?",
+            scale=(1, 5),
+            scale_labels=("Very bad", "Very good"),
+        ),
+        Step(
+            "height", Kind.NUMBER, "Height in metres?", integer=False, min_value=0.5, max_value=2.5
+        ),
+        Step("kids", Kind.NUMBER, "How many children?", required=False, min_value=0, max_value=20),
+        Step(
+            "start",
+            Kind.DATE,
+            "When can you start?",
+            not_before="2026-01-01",
+            not_after="2027-12-31",
+        ),
         Step("remote", Kind.YESNO, "Remote work?"),
         Step("sub", Kind.SUBFLOW, flow="child"),
         Step("review", Kind.REVIEW, "Check your answers"),
@@ -158,15 +174,29 @@ async def test_every_step_kind_stores_typed_answers(engine, ann):
     await ann.answer("Rex")
     assert "Child finished." in ann.seen()
     review = ann.last
-    for line in ("Your nickname?: Annie", "Favourite colour?: Blue", "Which do you like?: Red, Blue",
-                 "How do you feel?: 4", "Height in metres?: 1.7", "How many children?: —",
-                 "When can you start?: 2026-03-31", "Remote work?: Yes", "Name a pet.: Rex"):
+    for line in (
+        "Your nickname?: Annie",
+        "Favourite colour?: Blue",
+        "Which do you like?: Red, Blue",
+        "How do you feel?: 4",
+        "Height in metres?: 1.7",
+        "How many children?: —",
+        "When can you start?: 2026-03-31",
+        "Remote work?: Yes",
+        "Name a pet.: Rex",
+    ):
         assert line in review.replace("• ", ""), line
     await ann.press("✔ Looks right")
     assert "Demo finished, Annie." in ann.seen()
     assert await stored(engine) == {
-        "nick": "Annie", "colour": "blue", "why_blue": "Calm colour", "likes": ["red", "blue"],
-        "mood": 4, "height": 1.7, "start": "2026-03-31", "remote": True,
+        "nick": "Annie",
+        "colour": "blue",
+        "why_blue": "Calm colour",
+        "likes": ["red", "blue"],
+        "mood": 4,
+        "height": 1.7,
+        "start": "2026-03-31",
+        "remote": True,
     }
     assert await stored(engine, "child") == {"pet": "Rex"}
     answers = await rows(engine, Answer, col(Answer.flow_id) == "demo")
@@ -209,21 +239,38 @@ async def test_multiple_choice_toggles_in_place_and_enforces_bounds(engine, ann)
         ([], "   ", "Please type an answer."),
         (["Annie"], "purple", "Please choose one of the buttons below."),
         (["Annie", "Red", "▫️ Red", "Done ✔"], "9", "Please choose a number from 1 to 5."),
-        (["Annie", "Red", "▫️ Red", "Done ✔", "3"], "tall", "Please send a number, for example 12."),
+        (
+            ["Annie", "Red", "▫️ Red", "Done ✔", "3"],
+            "tall",
+            "Please send a number, for example 12.",
+        ),
         (["Annie", "Red", "▫️ Red", "Done ✔", "3"], "3", "Please send a number from 0.5 to 2.5."),
         (["Annie", "Red", "▫️ Red", "Done ✔", "3", "1.7"], "2.5", "Please send a whole number."),
-        (["Annie", "Red", "▫️ Red", "Done ✔", "3", "1.7", "1"], "next week",
-         "Please send a date like 2026-03-31."),
-        (["Annie", "Red", "▫️ Red", "Done ✔", "3", "1.7", "1"], "2030-01-01",
-         "Please send a date on or before 2027-12-31."),
-        (["Annie", "Red", "▫️ Red", "Done ✔", "3", "1.7", "1"], "2025-12-31",
-         "Please send a date on or after 2026-01-01."),
-        (["Annie", "Red", "▫️ Red", "Done ✔", "3", "1.7", "1", "2026-02-28"], "maybe",
-         "Please answer Yes or No."),
+        (
+            ["Annie", "Red", "▫️ Red", "Done ✔", "3", "1.7", "1"],
+            "next week",
+            "Please send a date like 2026-03-31.",
+        ),
+        (
+            ["Annie", "Red", "▫️ Red", "Done ✔", "3", "1.7", "1"],
+            "2030-01-01",
+            "Please send a date on or before 2027-12-31.",
+        ),
+        (
+            ["Annie", "Red", "▫️ Red", "Done ✔", "3", "1.7", "1"],
+            "2025-12-31",
+            "Please send a date on or after 2026-01-01.",
+        ),
+        (
+            ["Annie", "Red", "▫️ Red", "Done ✔", "3", "1.7", "1", "2026-02-28"],
+            "maybe",
+            "Please answer Yes or No.",
+        ),
     ],
 )
-async def test_bad_input_gets_a_clear_message_and_the_same_question(engine, ann, answers, typed,
-                                                                    error):
+async def test_bad_input_gets_a_clear_message_and_the_same_question(
+    engine, ann, answers, typed, error
+):
     await open_demo(ann)
     await ann.answer(*answers)
     question = ann.last.split("\n\n")[-1]
@@ -287,8 +334,9 @@ async def test_cancel_leaves_the_flow_but_keeps_answers(engine, ann):
 
 async def test_edit_from_review_asks_a_newly_relevant_question_then_returns(engine, ann):
     await open_demo(ann)
-    await ann.answer("Annie", "Red", "▫️ Red", "Done ✔", "3", "1.7", "Skip »", "2026-04-01",
-                     "Yes", "Rex")
+    await ann.answer(
+        "Annie", "Red", "▫️ Red", "Done ✔", "3", "1.7", "Skip »", "2026-04-01", "Yes", "Rex"
+    )
     assert "Check your answers" in ann.last
     await ann.press("✏️ Favourite colour?")
     assert "Current answer: Red" in ann.last
@@ -306,8 +354,19 @@ async def test_edit_from_review_asks_a_newly_relevant_question_then_returns(engi
 
 async def test_a_completed_flow_opens_on_its_review_screen(engine, ann):
     await open_demo(ann)
-    await ann.answer("Annie", "Red", "▫️ Red", "Done ✔", "3", "1.7", "Skip »", "2026-04-01",
-                     "Yes", "Rex", "✔ Looks right")
+    await ann.answer(
+        "Annie",
+        "Red",
+        "▫️ Red",
+        "Done ✔",
+        "3",
+        "1.7",
+        "Skip »",
+        "2026-04-01",
+        "Yes",
+        "Rex",
+        "✔ Looks right",
+    )
     await ann.press("✅ Demo (review or edit)")
     assert "Check your answers" in ann.last
     await ann.press("✏️ Name a pet.")
@@ -319,8 +378,12 @@ async def test_resume_after_restart_on_the_same_database(engine, ann, database_u
     await open_demo(ann)
     await ann.answer("Annie", "Red")
     await engine.db.dispose()
-    fresh = Engine(db=Database.from_url(database_url), registry=demo_registry(), texts=Texts(),
-                   settings=Settings(_env_file=None, data_dir=tmp_path))
+    fresh = Engine(
+        db=Database.from_url(database_url),
+        registry=demo_registry(),
+        texts=Texts(),
+        settings=Settings(_env_file=None, data_dir=tmp_path),
+    )
     try:
         again = Chat(fresh, 42, "Ann")
         await again.send("/start")
@@ -382,8 +445,7 @@ async def test_a_double_pressed_button_is_applied_once(engine, ann):
 
 
 @pytest.mark.parametrize("payload", ["999:c:0", "g:M:nope", "garbage", "1:e:missing", "g:L:xx"])
-async def test_forged_or_stale_payloads_get_expired_and_the_current_question(engine, ann,
-                                                                            payload):
+async def test_forged_or_stale_payloads_get_expired_and_the_current_question(engine, ann, payload):
     await open_demo(ann)
     await ann.press_data(payload)
     assert "This button has expired" in ann.notices[-1]
@@ -447,6 +509,9 @@ async def test_about_me_in_chinese(engine):
     await wang.press("✔ 没问题")
     assert "谢谢您，小王！" in wang.seen()
     assert await stored(engine, "about_me") == {
-        "name": "小王", "age_range": "25_34", "city": "武汉", "situation": "student",
+        "name": "小王",
+        "age_range": "25_34",
+        "city": "武汉",
+        "situation": "student",
         "education": "bachelor",
     }

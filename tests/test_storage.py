@@ -39,8 +39,14 @@ async def test_answers_keep_history_and_timestamps_are_utc(database_url):
         async with db.unit_of_work() as session:
             user = await repo.create_user(session=session, telegram_id=9, locale="en")
             for value in ("Wuhan", "Chengdu", "Chengdu"):
-                await repo.set_answer(session=session, user_id=user.id, flow_id="about_me",
-                                      flow_version=1, name="city", value=value)
+                await repo.set_answer(
+                    session=session,
+                    user_id=user.id,
+                    flow_id="about_me",
+                    flow_version=1,
+                    name="city",
+                    value=value,
+                )
         async with db.unit_of_work() as session:
             [answer] = (await session.exec(select(Answer))).all()
             revisions = (await session.exec(select(AnswerRevision))).all()
@@ -57,8 +63,14 @@ async def test_delete_user_leaves_no_row_behind(database_url):
     try:
         async with db.unit_of_work() as session:
             user = await repo.create_user(session=session, telegram_id=10, locale="zh_Hans")
-            await repo.set_answer(session=session, user_id=user.id, flow_id="f", flow_version=1,
-                                  name="q", value=["a", "b"])
+            await repo.set_answer(
+                session=session,
+                user_id=user.id,
+                flow_id="f",
+                flow_version=1,
+                name="q",
+                value=["a", "b"],
+            )
             await repo.get_state(session=session, user_id=user.id)
         async with db.unit_of_work() as session:
             [user] = (await session.exec(select(User))).all()

@@ -19,8 +19,13 @@ CASES = [
     ("unemployed", ["find_job"], ["long_term_unemployed"], "difficulty", "difficulty_flags"),
     ("employed_part", [], ["disability"], "difficulty", "difficulty_flags"),
     ("laid_off", ["find_job"], ["reentry_age", "caring"], "difficulty", "difficulty_flags"),
-    ("unemployed", ["find_job"], ["no_one_employed", "disability"], "zero_employment",
-     "no_one_employed"),
+    (
+        "unemployed",
+        ["find_job"],
+        ["no_one_employed", "disability"],
+        "zero_employment",
+        "no_one_employed",
+    ),
 ]
 
 
@@ -46,7 +51,10 @@ def test_cadences_match_the_service_rules():
         ({"main_need": "career", "reason_text": "I want a better job"}, None),
         ({"main_need": "legal"}, "legal"),
         ({"main_need": "financial"}, "financial"),
-        ({"main_need": "career", "reason_text": "Honestly I feel hopeless lately"}, "mental_health"),
+        (
+            {"main_need": "career", "reason_text": "Honestly I feel hopeless lately"},
+            "mental_health",
+        ),
         ({"main_need": "career", "expectations": "我真的不想活了"}, "mental_health"),
         ({"main_need": "career", "special_details": "I can't go on like this"}, "mental_health"),
     ],
