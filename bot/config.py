@@ -27,6 +27,7 @@ class Settings(BaseSettings):
     consent_version: str = "2026-11"
     log_level: str = "INFO"
     polling_timeout: int = Field(default=30, ge=0, le=50)
+    update_concurrency: int = Field(default=16, ge=1, le=512)
     admin_telegram_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
     bot_username: str = ""
     invitation_ttl_hours: int = Field(default=72, ge=1, le=24 * 30)

@@ -7,16 +7,26 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage import sqlite_inline
+
+# How long a statement waits for a lock held by another process (e.g. a migration) before
+# failing; with one bot process, units of work never wait on each other at the SQLite level.
+SQLITE_BUSY_SECONDS = 5
 
 
 def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     """Creates an async engine; SQLite gets WAL, a busy timeout and enforced foreign keys."""
     if url.startswith("sqlite"):
+        path = make_url(url).database or ":memory:"
         engine = create_async_engine(
-            url, connect_args={"timeout": 30}, hide_parameters=True, **kwargs
+            url,
+            async_creator=sqlite_inline.creator(path, timeout=SQLITE_BUSY_SECONDS),
+            hide_parameters=True,
+            **kwargs,
         )
 
         @event.listens_for(engine.sync_engine, "connect")
@@ -25,7 +35,7 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute("PRAGMA busy_timeout=30000")
+            cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_SECONDS * 1000}")
             cursor.close()
 
         return engine

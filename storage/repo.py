@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, update
+from sqlalchemy import bindparam, delete, func, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import SQLModel, col, select
@@ -24,6 +24,18 @@ from storage.models import (
     User,
 )
 from storage.types import utcnow
+
+# Statements run on every update are built once; only their parameters change.
+_USER_BY_TELEGRAM_ID = select(User).where(col(User.telegram_id) == bindparam("telegram_id"))
+_STATE = select(ConversationState).where(col(ConversationState.user_id) == bindparam("user_id"))
+_ANSWERS = select(Answer.name, Answer.value).where(
+    col(Answer.user_id) == bindparam("user_id"), col(Answer.flow_id) == bindparam("flow_id")
+)
+_ANSWER = select(Answer).where(
+    col(Answer.user_id) == bindparam("user_id"),
+    col(Answer.flow_id) == bindparam("flow_id"),
+    col(Answer.name) == bindparam("name"),
+)
 
 
 class StaleState(Exception):
@@ -49,7 +61,7 @@ async def forget_processed(*, session: AsyncSession, before: datetime) -> int:
 
 
 async def get_user_by_telegram_id(*, session: AsyncSession, telegram_id: int) -> User | None:
-    result = await session.exec(select(User).where(col(User.telegram_id) == telegram_id))
+    result = await session.exec(_USER_BY_TELEGRAM_ID, params={"telegram_id": telegram_id})
     return result.first()
 
 
@@ -70,10 +82,8 @@ async def get_state(
     *, session: AsyncSession, user_id: int, lock: bool = False
 ) -> ConversationState:
     """Loads (or creates) the user's conversation state, row-locked on PostgreSQL when asked."""
-    query = select(ConversationState).where(col(ConversationState.user_id) == user_id)
-    if lock:
-        query = query.with_for_update()
-    state = (await session.exec(query)).first()
+    query = _STATE.with_for_update() if lock else _STATE
+    state = (await session.exec(query, params={"user_id": user_id})).first()
     if state is None:
         state = ConversationState(user_id=user_id, stack=[], screen="", version=0)
         session.add(state)
@@ -100,11 +110,7 @@ async def save_state(
 
 async def get_answers(*, session: AsyncSession, user_id: int, flow_id: str) -> dict[str, Any]:
     """Returns the current answers of one flow as {question name: value}."""
-    result = await session.exec(
-        select(Answer.name, Answer.value).where(
-            col(Answer.user_id) == user_id, col(Answer.flow_id) == flow_id
-        )
-    )
+    result = await session.exec(_ANSWERS, params={"user_id": user_id, "flow_id": flow_id})
     return {name: value for name, value in result.all()}
 
 
@@ -118,15 +124,8 @@ async def set_answer(
     value: Any,
 ) -> None:
     """Stores an answer; a changed earlier value is kept as a revision. None clears it."""
-    current = (
-        await session.exec(
-            select(Answer).where(
-                col(Answer.user_id) == user_id,
-                col(Answer.flow_id) == flow_id,
-                col(Answer.name) == name,
-            )
-        )
-    ).first()
+    params = {"user_id": user_id, "flow_id": flow_id, "name": name}
+    current = (await session.exec(_ANSWER, params=params)).first()
     if current is not None:
         if current.value == value and current.flow_version == flow_version:
             return

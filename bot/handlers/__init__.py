@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 from bot.config import Settings
 
 
@@ -10,6 +12,10 @@ async def run_telegram(settings: Settings) -> None:
     from bot.app import build_engine
 
     engine = build_engine(settings)
+    # Startup leaves ~10^5 long-lived objects (library models, templates); freezing them keeps
+    # the collector's full passes from pausing every conversation (see BENCHMARKS.md).
+    gc.collect()
+    gc.freeze()
     try:
         if settings.bot_framework == "ptb":
             from bot.handlers import telegram_ptb

@@ -237,6 +237,7 @@ async def run_polling(
                 polling_timeout=settings.polling_timeout,
                 handle_signals=stop is None,
                 close_bot_session=False,
+                tasks_concurrency_limit=settings.update_concurrency,
                 allowed_updates=["message", "callback_query"],
             )
         )

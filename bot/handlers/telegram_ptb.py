@@ -145,7 +145,7 @@ def build_application(
         .base_url(f"{base}/bot")
         .base_file_url(f"{base}/file/bot")
         .defaults(Defaults(parse_mode=ParseMode.HTML))
-        .concurrent_updates(True)
+        .concurrent_updates(settings.update_concurrency)
         .build()
     )
     transport = PtbTransport(application)
