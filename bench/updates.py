@@ -19,7 +19,7 @@ import statistics
 import sys
 import tempfile
 import time
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -29,19 +29,24 @@ sys.path.insert(0, str(ROOT))
 
 from tests.fake_bot_api import TOKEN, FakeTelegram  # noqa: E402
 
-# One person's path through consent and About me: ("say", text) or ("press", button label).
+# One person's path through consent and About me: (action, text or button label, what the
+# person waits to see before acting again).
 ABOUT_ME = [
-    ("say", "/start"),
-    ("press", "English"),
-    ("press", "I agree"),
-    ("press", "🙂 About me"),
-    ("say", "Ann"),
-    ("press", "25–34"),
-    ("say", "Wuhan"),
-    ("press", "Student"),
-    ("press", "Bachelor's degree"),
-    ("say", "3"),
-    ("press", "✔ Looks right"),
+    ("say", "/start", "choose your language"),
+    ("press", "English", "Do you agree?"),
+    ("press", "I agree", "Choose what to do next."),
+    ("press", "🙂 About me", "What should I call you?"),
+    ("say", "Ann", "How old are you"),
+    ("press", "25–34", "Which city"),
+    ("say", "Wuhan", "current situation"),
+    ("press", "Student", "highest level of education"),
+    ("press", "Bachelor's degree", "How many years"),
+    ("say", "3", "Here is your profile"),
+    ("press", "✔ Looks right", "Choose what to do next."),
+]
+ERASE = [
+    ("say", "/delete", "Erase all your data?"),
+    ("press", "Yes, erase everything", "has been erased"),
 ]
 
 
@@ -52,34 +57,34 @@ class Load:
         self.tg = tg
         self.sent_at: dict[int, float] = {}
         self.latencies: list[float] = []
-        self.arrived: dict[int, asyncio.Event] = defaultdict(asyncio.Event)
+        self.by_action: dict[str, list[float]] = defaultdict(list)
+        self.action: dict[int, str] = {}
+        self.expect: dict[int, str] = {}
+        self.complete: dict[int, asyncio.Event] = defaultdict(asyncio.Event)
         tg.on_output.append(self._on_output)
 
     def _on_output(self, chat_id: int, record: dict[str, Any]) -> None:
         started = self.sent_at.pop(chat_id, None)
         if started is not None:
             self.latencies.append(record["time"] - started)
-        self.arrived[chat_id].set()
+            self.by_action[self.action.get(chat_id, "?")].append(record["time"] - started)
+        if self.expect.get(chat_id, "\0") in record["text"]:
+            self.complete[chat_id].set()
 
-    async def _wait_for_button(self, chat_id: int, label: str, timeout: float = 30) -> None:
-        deadline = time.monotonic() + timeout
-        while label not in self.tg.buttons(chat_id):
-            self.arrived[chat_id].clear()
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"chat {chat_id}: no button {label!r}")
-            await asyncio.wait_for(self.arrived[chat_id].wait(), deadline - time.monotonic())
+    async def act(self, chat_id: int, kind: str, value: str, expect: str) -> None:
+        """Performs one action; returns once the person sees `expect` (the whole reply).
 
-    async def act(self, chat_id: int, kind: str, value: str) -> None:
-        """Performs one action and waits for the bot's first message in reply."""
-        if kind == "press":
-            await self._wait_for_button(chat_id, value)
-        self.arrived[chat_id].clear()
+        The latency recorded is to the first message the bot shows in reply.
+        """
+        self.complete[chat_id].clear()
+        self.expect[chat_id] = expect
         self.sent_at[chat_id] = time.monotonic()
+        self.action[chat_id] = value
         if kind == "press":
             self.tg.press(chat_id, value)
         else:
             self.tg.user_sends(chat_id, value)
-        await asyncio.wait_for(self.arrived[chat_id].wait(), 30)
+        await asyncio.wait_for(self.complete[chat_id].wait(), 60)
 
 
 async def start_process(args: list[str], tg: FakeTelegram, data_dir: str) -> Any:
@@ -104,15 +109,9 @@ async def start_process(args: list[str], tg: FakeTelegram, data_dir: str) -> Any
     return process
 
 
-async def wait_ready(load: Load, chat_id: int, kind: str, value: str) -> None:
+async def wait_ready(load: Load, chat_id: int, kind: str, value: str, expect: str) -> None:
     """Waits until the bot process answers at all (start-up and migrations)."""
-    for _ in range(600):
-        try:
-            await load.act(chat_id, kind, value)
-            return
-        except TimeoutError:
-            continue
-    raise TimeoutError("the bot never answered")
+    await load.act(chat_id, kind, value, expect)
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -133,12 +132,12 @@ def summary(name: str, latencies: list[float], updates: int, seconds: float) -> 
     }
 
 
-async def closed_loop(load: Load, people: list[int], script: list[tuple[str, str]]) -> float:
+async def closed_loop(load: Load, people: list[int], script: list[tuple[str, str, str]]) -> float:
     """Every person runs the script as fast as the bot answers; returns the wall time."""
 
     async def person(chat_id: int) -> None:
-        for kind, value in script:
-            await load.act(chat_id, kind, value)
+        for kind, value, expect in script:
+            await load.act(chat_id, kind, value, expect)
 
     started = time.monotonic()
     await asyncio.gather(*(person(chat_id) for chat_id in people))
@@ -146,35 +145,31 @@ async def closed_loop(load: Load, people: list[int], script: list[tuple[str, str
 
 
 async def open_loop(
-    load: Load,
-    next_action: Callable[[int], Awaitable[None] | None],
-    rate: float,
-    seconds: float,
-    people: list[int],
+    next_action: Callable[[int], Awaitable[None]], rate: float, seconds: float, people: list[int]
 ) -> int:
-    """Starts one action every 1/rate seconds, round-robin over people; returns the count."""
-    interval, started, sent = 1 / rate, time.monotonic(), 0
+    """Starts one action every 1/rate seconds by a person who is not waiting for the bot.
+
+    Returns how many actions were started. People who are still waiting for an answer are
+    skipped, so the offered rate holds as long as enough people are idle.
+    """
+    idle = deque(people)
     pending: set[asyncio.Task[None]] = set()
-    busy: set[int] = set()
-    index = 0
+    interval, started, ticks, sent = 1 / rate, time.monotonic(), 0, 0
+
+    async def run(chat_id: int) -> None:
+        try:
+            await next_action(chat_id)
+        finally:
+            idle.append(chat_id)
+
     while time.monotonic() - started < seconds:
-        chat_id = people[index % len(people)]
-        index += 1
-        if chat_id in busy:
-            continue
-        busy.add(chat_id)
-
-        async def run(chat: int = chat_id) -> None:
-            try:
-                await next_action(chat)  # type: ignore[misc]
-            finally:
-                busy.discard(chat)
-
-        task = asyncio.create_task(run())
-        pending.add(task)
-        task.add_done_callback(pending.discard)
-        sent += 1
-        await asyncio.sleep(max(0.0, started + sent * interval - time.monotonic()))
+        if idle:
+            task = asyncio.create_task(run(idle.popleft()))
+            pending.add(task)
+            task.add_done_callback(pending.discard)
+            sent += 1
+        ticks += 1
+        await asyncio.sleep(max(0.0, started + ticks * interval - time.monotonic()))
     await asyncio.gather(*pending)
     return sent
 
@@ -186,7 +181,7 @@ async def bench_careerpilot(users: int, rate: float, seconds: float) -> list[dic
             load = Load(tg)
             bot = await start_process(["-m", "bot.cli", "run"], tg, data_dir)
             try:
-                await wait_ready(load, 1, "say", "/start")
+                await wait_ready(load, 1, *ABOUT_ME[0])
                 load.latencies.clear()
                 people = list(range(1000, 1000 + users))
                 wall = await closed_loop(load, people, ABOUT_ME)
@@ -204,16 +199,24 @@ async def bench_careerpilot(users: int, rate: float, seconds: float) -> list[dic
                 async def step(chat_id: int) -> None:
                     position = progress[chat_id] % len(ABOUT_ME)
                     if position == 0 and progress[chat_id]:
-                        await load.act(chat_id, "say", "/delete")
-                        await load.act(chat_id, "press", "Yes, erase everything")
-                    kind, value = ABOUT_ME[position]
+                        for action in ERASE:
+                            await load.act(chat_id, *action)
                     progress[chat_id] += 1
-                    await load.act(chat_id, kind, value)
+                    await load.act(chat_id, *ABOUT_ME[position])
 
                 load.latencies.clear()
+                load.by_action.clear()
                 crowd = list(range(5000, 5000 + users))
                 started = time.monotonic()
-                await open_loop(load, step, rate, seconds, crowd)
+                await open_loop(step, rate, seconds, crowd)
+                if os.environ.get("BENCH_DETAIL"):  # latency per kind of action
+                    for action, values in sorted(load.by_action.items()):
+                        print(
+                            f"  {action[:24]:24} n={len(values):4} "
+                            f"p50={percentile(values, 50) * 1000:7.1f} "
+                            f"p95={percentile(values, 95) * 1000:7.1f} "
+                            f"max={max(values) * 1000:7.1f}"
+                        )
                 results.append(
                     summary(
                         f"CareerPilot, About me at {rate:g} updates/s",
@@ -233,10 +236,10 @@ async def bench_echo(users: int, messages: int) -> dict[str, Any]:
         load = Load(tg)
         bot = await start_process([str(ROOT / "bench" / "echo_bot.py")], tg, tempfile.gettempdir())
         try:
-            await wait_ready(load, 1, "say", "hello")
+            await wait_ready(load, 1, "say", "hello", "hello")
             load.latencies.clear()
             people = list(range(1000, 1000 + users))
-            script = [("say", f"message {n}") for n in range(messages)]
+            script = [("say", f"message {n}", f"message {n}") for n in range(messages)]
             wall = await closed_loop(load, people, script)
             return summary(
                 "bare aiogram echo bot (closed loop)", load.latencies, users * messages, wall

@@ -11,11 +11,12 @@ are stored in chat histories: change them only with a compatible alias.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
@@ -137,6 +138,13 @@ class Engine:
             except (repo.StaleState, IntegrityError):
                 log.info("concurrent change to the same user; retrying (attempt %d)", attempt)
         raise RuntimeError("conversation state kept changing under this update")
+
+    async def housekeeping(self, *, every: float = 6 * 3600) -> None:
+        """Forgets processed-update ids after two days (Telegram keeps updates for one)."""
+        while True:
+            async with self.db.unit_of_work() as session:
+                await repo.forget_processed(session=session, before=utcnow() - timedelta(days=2))
+            await asyncio.sleep(every)
 
     def apology(self, event: Inbound) -> Reply:
         """Returns the polite answer for an update that failed (no database access needed)."""

@@ -84,3 +84,22 @@ def test_doctor_checks_the_telegram_token(tmp_path):
     )
     assert result.returncode == 1
     assert "[FAIL] telegram: Bot API not reachable" in result.stdout
+
+
+async def test_doctor_confirms_a_valid_token_through_get_me(tmp_path):
+    import asyncio
+
+    from tests.fake_bot_api import TOKEN, FakeTelegram
+
+    async with FakeTelegram() as tg:
+        env = {**os.environ, "DATA_DIR": str(tmp_path), "DATABASE_URL": "",
+               "TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_BASE": tg.base_url}
+        await (await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot.cli", "db", "upgrade", cwd=ROOT, env=env,
+            stdout=asyncio.subprocess.DEVNULL)).wait()
+        doctor = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot.cli", "doctor", cwd=ROOT, env=env,
+            stdout=asyncio.subprocess.PIPE)
+        out, _ = await doctor.communicate()
+    assert doctor.returncode == 0, out.decode()
+    assert "[PASS] telegram: token valid for @careerpilot_test_bot" in out.decode()

@@ -91,3 +91,21 @@ async def test_an_update_id_is_recorded_once(database_url):
             assert await repo.mark_processed(session=session, key="tg:1") is False
     finally:
         await db.dispose()
+
+
+async def test_old_update_ids_are_forgotten(database_url):
+    from datetime import timedelta
+
+    from storage.types import utcnow
+
+    db = Database.from_url(database_url)
+    try:
+        async with db.unit_of_work() as session:
+            await repo.mark_processed(session=session, key="tg:old")
+        async with db.unit_of_work() as session:
+            gone = await repo.forget_processed(session=session, before=utcnow() + timedelta(1))
+        assert gone == 1
+        async with db.unit_of_work() as session:
+            assert await repo.mark_processed(session=session, key="tg:old") is True
+    finally:
+        await db.dispose()

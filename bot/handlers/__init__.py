@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 
 from bot.config import Settings
@@ -16,6 +17,7 @@ async def run_telegram(settings: Settings) -> None:
     # the collector's full passes from pausing every conversation (see BENCHMARKS.md).
     gc.collect()
     gc.freeze()
+    housekeeping = asyncio.create_task(engine.housekeeping())
     try:
         if settings.bot_framework == "ptb":
             from bot.handlers import telegram_ptb
@@ -26,4 +28,5 @@ async def run_telegram(settings: Settings) -> None:
 
             await telegram_aiogram.run_polling(engine, settings)
     finally:
+        housekeeping.cancel()
         await engine.db.dispose()
