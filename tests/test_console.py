@@ -92,14 +92,34 @@ async def test_doctor_confirms_a_valid_token_through_get_me(tmp_path):
     from tests.fake_bot_api import TOKEN, FakeTelegram
 
     async with FakeTelegram() as tg:
-        env = {**os.environ, "DATA_DIR": str(tmp_path), "DATABASE_URL": "",
-               "TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_BASE": tg.base_url}
-        await (await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot.cli", "db", "upgrade", cwd=ROOT, env=env,
-            stdout=asyncio.subprocess.DEVNULL)).wait()
+        env = {
+            **os.environ,
+            "DATA_DIR": str(tmp_path),
+            "DATABASE_URL": "",
+            "TELEGRAM_BOT_TOKEN": TOKEN,
+            "TELEGRAM_API_BASE": tg.base_url,
+        }
+        await (
+            await asyncio.create_subprocess_exec(
+                sys.executable,
+                "-m",
+                "bot.cli",
+                "db",
+                "upgrade",
+                cwd=ROOT,
+                env=env,
+                stdout=asyncio.subprocess.DEVNULL,
+            )
+        ).wait()
         doctor = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot.cli", "doctor", cwd=ROOT, env=env,
-            stdout=asyncio.subprocess.PIPE)
+            sys.executable,
+            "-m",
+            "bot.cli",
+            "doctor",
+            cwd=ROOT,
+            env=env,
+            stdout=asyncio.subprocess.PIPE,
+        )
         out, _ = await doctor.communicate()
     assert doctor.returncode == 0, out.decode()
     assert "[PASS] telegram: token valid for @careerpilot_test_bot" in out.decode()

@@ -389,3 +389,15 @@ async def test_chinese_counselor_reads_the_summary_in_chinese(engine):
     assert "cleo@example.com" in summary
     assert re.search(r"[\u4e00-\u9fff]{4,}", summary.split("cleo@example.com")[0])
     assert "New intake —" not in summary
+
+
+async def test_a_blank_question_is_not_relayed_and_the_prompt_repeats(engine, team):
+    _, counselor, client = team
+    await complete_intake(client)
+    before = len(client.inbox)
+    await counselor.press("💬 Ask the client")
+    await counselor.send("   ")
+    assert "Type your question for the client" in counselor.last
+    assert len(client.inbox) == before
+    await counselor.send("Are mornings good for you?")
+    assert "Are mornings good for you?" in client.last

@@ -385,7 +385,7 @@ async def accept_case(turn: Turn, arg: str) -> None:
             turn.texts.text(
                 client.locale, CLIENT_ACCEPTED, name=(turn.user and turn.user.display_name) or "—"
             ),
-        )  # type: ignore[union-attr]
+        )
     turn.send(turn.t(ACCEPTED, id=case.id))
 
 
@@ -399,6 +399,8 @@ async def start_referral(turn: Turn, arg: str) -> None:
 
 async def finish_referral(turn: Turn, arg: str) -> None:
     """Marks the case referred with the counselor's reason and tells the client politely."""
+    if not turn.event.text.strip():
+        return await prompt_again(turn, arg)
     case = await authorized_case(turn, arg)
     turn.back_to_current()
     if case is None:
@@ -431,6 +433,8 @@ async def start_question(turn: Turn, arg: str) -> None:
 
 async def relay_question(turn: Turn, arg: str) -> None:
     """Passes the counselor's typed question to the client with a Reply button."""
+    if not turn.event.text.strip():
+        return await prompt_again(turn, arg)
     case = await authorized_case(turn, arg)
     turn.back_to_current()
     if case is None:
@@ -466,6 +470,8 @@ async def start_reply(turn: Turn, arg: str) -> None:
 
 async def relay_reply(turn: Turn, arg: str) -> None:
     """Passes the client's typed answer back to their counselor."""
+    if not turn.event.text.strip():
+        return await prompt_again(turn, arg)
     turn.back_to_current()
     case = await store.get_case_for_client(session=turn.session, client_id=turn.user_id)
     if case is None or str(case.id) != arg:
@@ -525,6 +531,9 @@ async def pick_category(turn: Turn, arg: str) -> None:
 
 
 async def save_category(turn: Turn, arg: str) -> None:
+    """Stores the counselor's category with the note that explains it (a note is required)."""
+    if not turn.event.text.strip():
+        return await prompt_again(turn, arg)
     raw_id, _, code = arg.partition(":")
     case = await authorized_case(turn, raw_id)
     turn.back_to_current()
