@@ -22,15 +22,20 @@ class InputError(Exception):
     params: dict[str, Any] = field(default_factory=dict)
 
 
-def normalize(text: str) -> str:
-    """Folds full-width characters and odd spacing so '２５' and '25' read the same."""
-    text = unicodedata.normalize("NFKC", text)
+def clean(text: str) -> str:
+    """Drops control and invisible format characters and outer spaces; keeps what was typed."""
+    text = unicodedata.normalize("NFC", text)
     text = "".join(ch for ch in text if unicodedata.category(ch) not in {"Cc", "Cf"} or ch == "\n")
     return text.strip()
 
 
+def normalize(text: str) -> str:
+    """Also folds full-width forms, so '２５' reads as 25 (for numbers, dates and choices)."""
+    return clean(unicodedata.normalize("NFKC", text))
+
+
 def parse_text(step: Step, raw: str) -> str:
-    text = normalize(raw)
+    text = clean(raw)
     if not text:
         raise InputError(N_("Please type an answer."))
     if len(text) < step.min_length:

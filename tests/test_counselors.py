@@ -401,3 +401,36 @@ async def test_a_blank_question_is_not_relayed_and_the_prompt_repeats(engine, te
     assert len(client.inbox) == before
     await counselor.send("Are mornings good for you?")
     assert "Are mornings good for you?" in client.last
+
+
+async def test_chinese_client_intake_reaches_an_english_counselor_in_english(engine, team):
+    _, counselor, _ = team
+    li = Chat(engine, 600, "李娜", lang="zh-hans", room=PEOPLE)
+    await li.join()
+    await li.press("📝 初谈问卷")
+    await li.answer("李娜", "35–44 岁", "武汉", "下岗/被裁员", "大专", "14", "✔ 没问题")
+    assert "以下是" not in li.last  # the intake goes on after the profile's own review
+    answers = {
+        "联系您": "电话",
+        "电话号码": "+86 138 0000 0000",
+        "来这里": "▫️ 尽快找到工作",
+        "自己的话": "工厂倒闭了，想找离家近的稳定工作",
+        "最主要": "职业指导——这正是我来的原因",
+    }
+    for _ in range(40):
+        if "以下是我们了解到的情况，都正确吗？" in li.last:
+            break
+        match = next((value for key, value in answers.items() if key in li.last), None)
+        if match == "▫️ 尽快找到工作":
+            await li.answer(match, "完成 ✔")
+        elif match:
+            await li.answer(match)
+        else:
+            await li.press("跳过 »")
+    assert "• 城市: 武汉" in li.last.replace("：", ": ")
+    await li.press("✔ 没问题")
+    assert "以下是我们了解到的情况" in li.seen() and "小时内与您联系" in li.seen()
+    summary = counselor.last if "New intake" in counselor.last else counselor.seen()
+    assert "New intake — case #" in summary
+    assert "Laid off" in summary and "Find a job quickly" in summary
+    assert "工厂倒闭了，想找离家近的稳定工作" in summary

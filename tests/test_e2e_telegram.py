@@ -249,3 +249,29 @@ async def test_intake_reaches_the_counselor_who_accepts(tg, tmp_path, framework)
         assert "You accepted case #" in carl.last
         told = await cleo.sees("has taken on your case")
         assert "Carl" in told["text"]
+
+
+async def test_a_failure_gets_a_polite_answer_and_leaves_no_personal_data_in_logs(
+    tg, settings, monkeypatch, caplog
+):
+    from bot.engine import Engine
+
+    real_handle = Engine.handle
+
+    async def failing(self, event):
+        if event.text == "my secret diagnosis":
+            raise ValueError(f"could not store {event.text!r}")
+        return await real_handle(self, event)
+
+    monkeypatch.setattr(Engine, "handle", failing)
+    ann = TelegramPerson(tg, CHAT)
+    async with running_bot(settings):
+        await ann.join()
+        await ann.answer("🙂 About me", "my secret diagnosis")
+        assert "Sorry, something went wrong on my side" in ann.last
+        await ann.answer("Ann")
+        assert "How old are you, Ann?" in ann.last
+    failures = [r for r in caplog.records if "failed: ValueError" in r.getMessage()]
+    assert failures, "the failure is logged"
+    assert all("secret" not in r.getMessage() for r in caplog.records)
+    assert all("secret" not in (r.exc_text or "") for r in caplog.records)

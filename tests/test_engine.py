@@ -515,3 +515,9 @@ async def test_about_me_in_chinese(engine):
         "situation": "student",
         "education": "bachelor",
     }
+
+
+async def test_free_text_keeps_chinese_punctuation_and_drops_invisible_characters(engine, ann):
+    await open_demo(ann)
+    await ann.send("\u200b小王，\u0007你好")
+    assert (await stored(engine))["nick"] == "小王，你好"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+import traceback
 from collections.abc import Awaitable, Callable
 from typing import Protocol, TypeVar
 
@@ -58,6 +59,16 @@ class Transport(Protocol):
     async def send_document(self, chat_id: int, document: Document) -> None: ...
 
     async def answer_callback(self, callback_id: str, text: str | None) -> None: ...
+
+
+def log_failure(update_id: int | None, error: BaseException | None) -> None:
+    """Logs a failed update with its type and stack but not its message.
+
+    Exception messages can quote what a person wrote (a value that failed to parse, a row that
+    failed to insert), so only the exception's type and where it happened are written.
+    """
+    where = "".join(traceback.format_tb(error.__traceback__)) if error is not None else ""
+    log.error("update %s failed: %s\n%s", update_id, type(error).__name__, where)
 
 
 async def with_retries(call: Callable[[], Awaitable[T]], *, base_delay: float = 0.5) -> T:

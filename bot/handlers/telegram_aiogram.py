@@ -157,12 +157,7 @@ def create_router() -> Router:
     async def on_error(error: ErrorEvent, engine: Engine, transport: AiogramTransport) -> None:
         """Logs the failure without personal data and apologizes to the person."""
         update = error.update
-        log.error(
-            "update %s failed: %s",
-            update.update_id,
-            type(error.exception).__name__,
-            exc_info=error.exception,
-        )
+        delivery.log_failure(update.update_id, error.exception)
         message = update.message or (
             update.callback_query.message if update.callback_query else None
         )

@@ -193,9 +193,7 @@ def build_application(
     async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Logs the failure without personal data and apologizes to the person."""
         update_id = update.update_id if isinstance(update, Update) else None
-        log.error(
-            "update %s failed: %s", update_id, type(context.error).__name__, exc_info=context.error
-        )
+        delivery.log_failure(update_id, context.error)
         if isinstance(update, Update) and update.effective_chat is not None:
             event = Inbound.from_text(
                 update.effective_chat.id, "", **_identity(update.effective_user)
