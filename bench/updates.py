@@ -15,11 +15,12 @@ import argparse
 import asyncio
 import os
 import platform
+import random
 import statistics
 import sys
 import tempfile
 import time
-from collections import defaultdict, deque
+from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -149,10 +150,12 @@ async def open_loop(
 ) -> int:
     """Starts one action every 1/rate seconds by a person who is not waiting for the bot.
 
-    Returns how many actions were started. People who are still waiting for an answer are
-    skipped, so the offered rate holds as long as enough people are idle.
+    The person is drawn at random among those not waiting for an answer (seeded, so runs
+    repeat), so after a few seconds people are at different steps, as real users are.
+    Returns how many actions were started.
     """
-    idle = deque(people)
+    chooser = random.Random(20261123)
+    idle = list(people)
     pending: set[asyncio.Task[None]] = set()
     interval, started, ticks, sent = 1 / rate, time.monotonic(), 0, 0
 
@@ -164,7 +167,9 @@ async def open_loop(
 
     while time.monotonic() - started < seconds:
         if idle:
-            task = asyncio.create_task(run(idle.popleft()))
+            index = chooser.randrange(len(idle))
+            idle[index], idle[-1] = idle[-1], idle[index]
+            task = asyncio.create_task(run(idle.pop()))
             pending.add(task)
             task.add_done_callback(pending.discard)
             sent += 1
