@@ -6,6 +6,7 @@ on what was stored.
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 import pytest
@@ -275,3 +276,27 @@ async def test_a_failure_gets_a_polite_answer_and_leaves_no_personal_data_in_log
     assert failures, "the failure is logged"
     assert all("secret" not in r.getMessage() for r in caplog.records)
     assert all("secret" not in (r.exc_text or "") for r in caplog.records)
+
+
+async def test_telegram_errors_are_retried_or_recorded(tg, settings):
+    """429 waits retry_after, a 5xx is retried with back-off, 403 marks the person inactive."""
+    ann = TelegramPerson(tg, CHAT)
+    async with running_bot(settings):
+        await ann.join()
+        tg.fail_next("sendMessage", 429, "Too Many Requests: retry after 1", retry_after=1)
+        tg.fail_next("sendMessage", 502, "Bad Gateway")
+        await ann.answer("🙂 About me")
+        assert "What should I call you?" in ann.last
+        tg.block_chat(CHAT)
+        ann.say("Ann")
+        for _ in range(100):
+            db = Database.from_url(settings.effective_database_url)
+            async with db.unit_of_work() as session:
+                [user] = (await session.exec(select(User))).all()
+            await db.dispose()
+            if not user.active:
+                break
+            await asyncio.sleep(0.05)
+    assert not user.active and user.blocked_at is not None
+    assert (await stored_answers(settings))["name"] == "Ann"  # the answer itself was kept
+    tg.errors.clear()  # the refusals above were on purpose

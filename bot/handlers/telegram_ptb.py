@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+from datetime import timedelta
 from typing import Any
 
 from telegram import (
@@ -56,9 +58,8 @@ class PtbTransport:
             await coro
         except RetryAfter as error:
             retry = error.retry_after
-            raise delivery.RetryAfter(
-                retry.total_seconds() if hasattr(retry, "total_seconds") else float(retry)
-            ) from error
+            seconds = retry.total_seconds() if isinstance(retry, timedelta) else float(retry)
+            raise delivery.RetryAfter(seconds) from error
         except Forbidden as error:
             raise delivery.Blocked() from error
         except BadRequest as error:
@@ -138,6 +139,9 @@ def build_application(
     engine: Engine, settings: Settings
 ) -> Application[Any, Any, Any, Any, Any, Any]:
     """Builds the PTB application with its handlers; the engine travels in bot_data."""
+    # PTB 22 is moving time periods (e.g. RetryAfter.retry_after) from int seconds to
+    # timedelta and warns on every 429 until this documented switch opts in to the new type.
+    os.environ.setdefault("PTB_TIMEDELTA", "true")
     base = settings.telegram_api_base.rstrip("/")
     application = (
         ApplicationBuilder()
