@@ -434,3 +434,38 @@ async def test_chinese_client_intake_reaches_an_english_counselor_in_english(eng
     assert "New intake — case #" in summary
     assert "Laid off" in summary and "Find a job quickly" in summary
     assert "工厂倒闭了，想找离家近的稳定工作" in summary
+
+
+async def test_admin_deactivates_a_counselor_and_their_cases_move(engine, team):
+    admin, carl, client = team
+    await complete_intake(client)
+    dora = await invite_counselor(engine, admin, OTHER_COUNSELOR_ID, "Dora")
+    await admin.send("/counselors")
+    assert "Carl — counselor, 1 open case" in admin.last
+    assert "Dora — counselor, 0 open cases" in admin.last
+    await admin.press("Deactivate Carl")
+    assert "Carl is no longer an active counselor. Open cases reassigned: 1." in admin.last
+    assert "New intake — case #" in dora.seen() and "Cleo" in dora.seen()
+    [carl_row] = await rows(engine, User, User.telegram_id == COUNSELOR_ID)
+    [dora_row] = await rows(engine, User, User.telegram_id == OTHER_COUNSELOR_ID)
+    [case] = await rows(engine, Case)
+    assert carl_row.role == "counselor_off" and case.counselor_id == dora_row.id
+    await carl.send(f"/case {case.id}")
+    assert "I don't know that command" in carl.seen()
+
+
+async def test_admin_reassigns_a_case(engine, team):
+    admin, carl, client = team
+    await complete_intake(client)
+    dora = await invite_counselor(engine, admin, OTHER_COUNSELOR_ID, "Dora")
+    [case] = await rows(engine, Case)
+    [dora_row] = await rows(engine, User, User.telegram_id == OTHER_COUNSELOR_ID)
+    await admin.send(f"/assign {case.id} {dora_row.id}")
+    assert f"Case #{case.id} is now assigned to Dora." in admin.last
+    assert "Cleo" in dora.seen()
+    await carl.send(f"/case {case.id}")
+    assert "only open cases assigned to you" in carl.last
+    await admin.send("/assign nonsense")
+    assert "Usage: /assign" in admin.last
+    audits = [a.action for a in await rows(engine, AuditEntry)]
+    assert "assign" in audits

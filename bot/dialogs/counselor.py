@@ -72,9 +72,7 @@ COUNSELOR_WELCOME = N_(
     "Welcome to the team! You are now a counselor. New intakes will be sent to you here. "
     "Send /help to see your commands."
 )
-DEACTIVATED = N_(
-    "{{ name }} is no longer an active counselor. {{ n }} open cases were reassigned."
-)
+DEACTIVATED = N_("{{ name }} is no longer an active counselor. Open cases reassigned: {{ n }}.")
 ASSIGN_USAGE = N_("Usage: /assign <case number> <counselor id> (ids are shown by /counselors).")
 ASSIGNED = N_("Case #{{ id }} is now assigned to {{ name }}.")
 NOT_A_COUNSELOR = N_("There is no active counselor with id {{ id }}.")
