@@ -395,15 +395,27 @@ async def start_referral(turn: Turn, arg: str) -> None:
     turn.send(turn.t(REFER_PROMPT, id=case.id))
 
 
+async def typed_for_case(turn: Turn, arg: str, limit: int) -> tuple[Case, str] | None:
+    """Reads what a staff member typed on a case screen; a blank message repeats the prompt.
+
+    `arg` is the screen's argument, `<case id>` or `<case id>:<more>`. Returns the case and
+    the text (cut to `limit`), or None when there is nothing to do.
+    """
+    text = turn.event.text.strip()[:limit]
+    if not text:
+        await prompt_again(turn, arg)
+        return None
+    case = await authorized_case(turn, arg.partition(":")[0])
+    turn.back_to_current()
+    return (case, text) if case is not None else None
+
+
 async def finish_referral(turn: Turn, arg: str) -> None:
     """Marks the case referred with the counselor's reason and tells the client politely."""
-    if not turn.event.text.strip():
-        return await prompt_again(turn, arg)
-    case = await authorized_case(turn, arg)
-    turn.back_to_current()
-    if case is None:
+    typed = await typed_for_case(turn, arg, 500)
+    if typed is None:
         return
-    reason = turn.event.text.strip()[:500]
+    case, reason = typed
     case.status, case.referral_reason = "referred", reason
     await store.save_case(session=turn.session, case=case)
     client = await store.get_user(session=turn.session, user_id=case.client_id)
@@ -431,13 +443,10 @@ async def start_question(turn: Turn, arg: str) -> None:
 
 async def relay_question(turn: Turn, arg: str) -> None:
     """Passes the counselor's typed question to the client with a Reply button."""
-    if not turn.event.text.strip():
-        return await prompt_again(turn, arg)
-    case = await authorized_case(turn, arg)
-    turn.back_to_current()
-    if case is None:
+    typed = await typed_for_case(turn, arg, 3500)
+    if typed is None:
         return
-    text = turn.event.text.strip()[:3500]
+    case, text = typed
     await store.add_message(
         session=turn.session, case_id=case_id(case), direction="to_client", text=text
     )
@@ -530,15 +539,13 @@ async def pick_category(turn: Turn, arg: str) -> None:
 
 async def save_category(turn: Turn, arg: str) -> None:
     """Stores the counselor's category with the note that explains it (a note is required)."""
-    if not turn.event.text.strip():
-        return await prompt_again(turn, arg)
-    raw_id, _, code = arg.partition(":")
-    case = await authorized_case(turn, raw_id)
-    turn.back_to_current()
-    if case is None or code not in CATEGORY_LABELS:
+    code = arg.partition(":")[2]
+    typed = await typed_for_case(turn, arg, 500)
+    if typed is None or code not in CATEGORY_LABELS:
         return
+    case, note = typed
     case.category, case.category_reason = code, "counselor"
-    case.category_overridden, case.category_note = True, turn.event.text.strip()[:500]
+    case.category_overridden, case.category_note = True, note
     await store.save_case(session=turn.session, case=case)
     turn.send(turn.t(CATEGORY_SET, id=case.id, label=turn.plain(CATEGORY_LABELS[code])))
 
