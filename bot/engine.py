@@ -283,6 +283,8 @@ class Engine:
     # ── after consent ──────────────────────────────────────────────────────────────────────
     async def _after_consent(self, turn: Turn) -> None:
         event = turn.event
+        if await self._consent_outdated(turn):
+            return None
         try:
             if event.kind is EventKind.COMMAND:
                 return await self._command(turn)
@@ -295,6 +297,36 @@ class Engine:
         except Expired:
             turn.reply.notice = turn.t(common.EXPIRED)
             await self._show_current(turn)
+
+    async def _consent_outdated(self, turn: Turn) -> bool:
+        """Asks again when the privacy notice changed since the person agreed.
+
+        Until they agree to the new version only their privacy rights stay open: reading the
+        notice, changing the language, exporting and erasing their data.
+        """
+        user, event = turn.user, turn.event
+        assert user is not None
+        if user.consent_version == self.settings.consent_version:
+            return False
+        if event.kind is EventKind.BUTTON and event.data.startswith("g:C:"):
+            _locale, _, rest = event.data[4:].partition(":")
+            if rest.startswith("1"):
+                user.consent_given_at = utcnow()
+                user.consent_version = self.settings.consent_version
+                turn.send(turn.t(common.CONSENT_RENEWED))
+                await self._show_current(turn)
+                return True
+            turn.send(turn.t(common.CONSENT_NEEDED))
+            return True
+        allowed = {"privacy", "language", "export", "delete", "help"}
+        if (event.kind is EventKind.COMMAND and event.command in allowed) or (
+            event.kind is EventKind.BUTTON
+            and (turn.screen in {"delete", "language"} or event.data.startswith("g:L"))
+        ):
+            return False
+        turn.send(turn.t(common.CONSENT_CHANGED))
+        self._show_consent(turn)
+        return True
 
     async def _command(self, turn: Turn) -> None:
         command = turn.event.command

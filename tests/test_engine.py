@@ -521,3 +521,34 @@ async def test_free_text_keeps_chinese_punctuation_and_drops_invisible_character
     await open_demo(ann)
     await ann.send("\u200b小王，\u0007你好")
     assert (await stored(engine))["nick"] == "小王，你好"
+
+
+async def test_a_changed_privacy_notice_is_agreed_to_again_before_going_on(
+    engine, ann, database_url, tmp_path
+):
+    await open_demo(ann)
+    await ann.answer("Annie")
+    newer = Engine(
+        db=Database.from_url(database_url),
+        registry=demo_registry(),
+        texts=Texts(),
+        settings=Settings(_env_file=None, data_dir=tmp_path, consent_version="2027-01"),
+    )
+    try:
+        again = Chat(newer, 42, "Ann")
+        await again.send("Red")
+        assert "Our privacy notice has changed" in again.seen()
+        assert "Notice version 2027-01" in again.last
+        assert "colour" not in await stored(engine)  # nothing processed before agreeing
+        await again.send("/export")
+        assert "Here is everything I store about you" in again.seen()
+        await again.press("No, thanks")
+        assert "I can't continue without your agreement" in again.last
+        await again.send("Red")
+        await again.press("I agree")
+        assert "Let's continue where you were" in again.seen()
+        assert "Favourite colour?" in again.last
+        [user] = await rows(engine, User)
+        assert user.consent_version == "2027-01"
+    finally:
+        await newer.db.dispose()

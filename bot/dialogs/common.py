@@ -35,6 +35,15 @@ CANCELLED = N_("Stopped. The answers you gave so far are saved.")
 NOTHING_TO_CANCEL = N_("Nothing to stop right now.")
 LANGUAGE_SET = N_("Language set to {{ language }}.")
 ALREADY_AGREED = N_("You have already agreed.")
+CONSENT_CHANGED = N_(
+    "Our privacy notice has changed since you agreed to it. Please read it and tell me whether "
+    "you agree, so we can continue."
+)
+CONSENT_RENEWED = N_("Thank you. Let's continue where you were.")
+CONSENT_NEEDED = N_(
+    "I can't continue without your agreement. Your data stays as it is: you can export it "
+    "with /export, erase it with /delete, or agree later by sending any message."
+)
 NOTHING_STORED = N_("I don't hold any data about you: nothing is stored until you agree.")
 EXPORT_READY = N_("Here is everything I store about you, as a JSON file.")
 EXPORT_CAPTION = N_("Your CareerPilot data")
