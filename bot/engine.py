@@ -12,6 +12,7 @@ are stored in chat histories: change them only with a compatible alias.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import logging
 from collections.abc import Callable
@@ -146,6 +147,14 @@ class Engine:
                 await repo.forget_processed(session=session, before=utcnow() - timedelta(days=2))
             await asyncio.sleep(every)
 
+    @property
+    def notice_tag(self) -> str:
+        """A short tag of the privacy notice version, carried by the I agree button.
+
+        An agreement counts only for the version the person was shown.
+        """
+        return hashlib.sha256(self.settings.consent_version.encode()).hexdigest()[:6]
+
     def apology(self, event: Inbound) -> Reply:
         """Returns the polite answer for an update that failed (no database access needed)."""
         locale = locale_from_telegram(event.language_code, self.settings.default_locale)
@@ -213,7 +222,11 @@ class Engine:
                     turn.locale = locale
                     return self._show_consent(turn, payload=rest)
                 if op == "C":
-                    answer, _, payload = rest.partition(":")
+                    answer, _, rest = rest.partition(":")
+                    tag, _, payload = rest.partition(":")
+                    if locale in LOCALES and answer == "1" and tag != self.notice_tag:
+                        turn.locale = locale  # agreed to a notice that has changed since
+                        return self._show_consent(turn, payload=payload)
                     if locale in LOCALES and answer in {"1", "0"}:
                         turn.locale = locale
                         return await self._consent_answer(
@@ -239,7 +252,7 @@ class Engine:
         suffix = f":{payload}" if payload and len(payload) <= MAX_START_PAYLOAD else ""
         buttons = [
             [
-                Button(turn.t(common.AGREE), f"g:C:{turn.locale}:1{suffix}"),
+                Button(turn.t(common.AGREE), f"g:C:{turn.locale}:1:{self.notice_tag}{suffix}"),
                 Button(turn.t(common.DECLINE), f"g:C:{turn.locale}:0"),
             ]
         ]
@@ -309,8 +322,8 @@ class Engine:
         if user.consent_version == self.settings.consent_version:
             return False
         if event.kind is EventKind.BUTTON and event.data.startswith("g:C:"):
-            _locale, _, rest = event.data[4:].partition(":")
-            if rest.startswith("1"):
+            answer, tag = (event.data[4:].split(":") + ["", ""])[1:3]
+            if answer == "1" and tag == self.notice_tag:
                 user.consent_given_at = utcnow()
                 user.consent_version = self.settings.consent_version
                 turn.send(turn.t(common.CONSENT_RENEWED))

@@ -552,3 +552,27 @@ async def test_a_changed_privacy_notice_is_agreed_to_again_before_going_on(
         assert user.consent_version == "2027-01"
     finally:
         await newer.db.dispose()
+
+
+async def test_agreeing_with_an_old_notice_button_counts_only_for_that_notice(
+    engine, ann, database_url, tmp_path
+):
+    await ann.send("/start")
+    await ann.press("English")
+    old_agree = ann.buttons()["I agree"]
+    newer = Engine(
+        db=Database.from_url(database_url),
+        registry=demo_registry(),
+        texts=Texts(),
+        settings=Settings(_env_file=None, data_dir=tmp_path, consent_version="2027-01"),
+    )
+    try:
+        again = Chat(newer, 42, "Ann")
+        await again.press_data(old_agree)
+        assert "Notice version 2027-01" in again.last  # shown the new notice, not signed up
+        assert await rows(engine, User) == []
+        await again.press("I agree")
+        [user] = await rows(engine, User)
+        assert user.consent_version == "2027-01"
+    finally:
+        await newer.db.dispose()
