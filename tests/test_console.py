@@ -123,3 +123,12 @@ async def test_doctor_confirms_a_valid_token_through_get_me(tmp_path):
         out, _ = await doctor.communicate()
     assert doctor.returncode == 0, out.decode()
     assert "[PASS] telegram: token valid for @careerpilot_test_bot" in out.decode()
+
+
+def test_every_setting_is_explained_in_env_example():
+    from bot.config import Settings
+
+    example = (ROOT / ".env.example").read_text()
+    names = {line.split("=", 1)[0].lstrip("# ") for line in example.splitlines() if "=" in line}
+    missing = [field.upper() for field in Settings.model_fields if field.upper() not in names]
+    assert missing == []
