@@ -41,6 +41,7 @@ Frame = dict[str, Any]
 HISTORY_LIMIT = 60
 MAX_START_PAYLOAD = 40
 REVIEW_VALUE_LIMIT = 300
+MAX_PAYLOAD_BYTES = 64  # Telegram's limit on callback data
 
 
 class Expired(Exception):
@@ -384,10 +385,12 @@ class Engine:
 
     async def _button(self, turn: Turn) -> None:
         data = turn.event.data
+        if len(data.encode()) > MAX_PAYLOAD_BYTES:
+            raise Expired  # Telegram never delivers more: the payload is forged
         if data.startswith("g:"):
             return await self._global_button(turn, data[2:])
         version, _, rest = data.partition(":")
-        if not version.isdigit() or int(version) != turn.state.version:  # type: ignore[union-attr]
+        if not version.isdecimal() or int(version) != turn.state.version:  # type: ignore[union-attr]
             raise Expired
         op, _, arg = rest.partition(":")
         if turn.screen == "delete" and op == "D":
@@ -635,6 +638,8 @@ class Engine:
             return await self._advance(turn, from_index=-1)
         answers = await self._answers(turn, flow)
         if step.kind is Kind.REVIEW:
+            if error:
+                turn.send(error)  # e.g. text typed on the review: say why before showing it again
             return self._show_review(turn, flow, step, answers)
         text = turn.render(
             "question.j2",
@@ -785,7 +790,7 @@ class Engine:
             raise Expired
         if step.kind is Kind.MULTI and op == "t":
             options = self.registry.options(step)
-            if not (arg.isdigit() and int(arg) < len(options)):
+            if not (arg.isdecimal() and int(arg) < len(options)):
                 raise Expired
             await self._toggle(turn, frame, flow, step, options[int(arg)].value)
             return await self._show_step(turn, edit=True)
@@ -796,11 +801,11 @@ class Engine:
 
     def _button_value(self, frame: Frame, step: Step, op: str, arg: str) -> Any:
         options = self.registry.options(step)
-        if step.kind is Kind.CHOICE and op == "c" and arg.isdigit() and int(arg) < len(options):
+        if step.kind is Kind.CHOICE and op == "c" and arg.isdecimal() and int(arg) < len(options):
             return options[int(arg)].value
         if step.kind is Kind.YESNO and op == "y" and arg in {"0", "1"}:
             return arg == "1"
-        if step.kind is Kind.SCALE and op == "s" and arg.lstrip("-").isdigit():
+        if step.kind is Kind.SCALE and op == "s" and arg.lstrip("-").isdecimal():
             low, high = step.scale
             if low <= int(arg) <= high:
                 return int(arg)

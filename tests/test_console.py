@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import re
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -31,23 +33,51 @@ def careerpilot(*args: str, data_dir: Path, stdin: str = "", **env: str):
 
 
 def test_console_chat_walks_through_consent_and_about_me(tmp_path):
-    typed = "\n".join(["1", "1", "1", "Ann", "3", "Wuhan", "1", "5", "Skip »", "7", "/quit"])
-    result = careerpilot("chat", data_dir=tmp_path, stdin=typed + "\n")
+    typed = [
+        "1",  # English
+        "1",  # I agree
+        "1",  # About me
+        "Ann",
+        "3",  # 25–34
+        "Wuhan",
+        "1",  # Student
+        "5",  # Bachelor's degree
+        "Skip »",  # a button may also be chosen by its label
+        "7",  # ✔ Looks right
+        "/quit",
+    ]
+    result = careerpilot("chat", data_dir=tmp_path, stdin="\n".join(typed) + "\n")
     out = result.stdout
     assert result.returncode == 0, result.stderr
-    for prompt in (
+    prompts = [
         "Please choose your language.",
+        "[1] English   [2] 简体中文",
         "Privacy and consent",
-        "[1] I agree",
+        "[1] I agree   [2] No, thanks",
+        "1/6",
         "What should I call you?",
         "How old are you, Ann?",
+        "[3] 25–34",
+        "Which city or district do you live in?",
         "Here is your profile",
         "• City: Wuhan",
+        "• Years of work: —",
         "Thank you, Ann! Your profile is saved.",
         "✅ About me — done",
-    ):
-        assert prompt in out, prompt
-    assert (tmp_path / "careerpilot.sqlite3").exists()
+        "Bye.",
+    ]
+    positions = [out.find(prompt) for prompt in prompts]
+    assert -1 not in positions, [p for p, at in zip(prompts, positions, strict=True) if at < 0]
+    assert positions == sorted(positions), "the prompts came in another order"
+    with sqlite3.connect(tmp_path / "careerpilot.sqlite3") as stored:
+        rows = stored.execute("SELECT name, value FROM answers ORDER BY name").fetchall()
+    assert dict(rows) == {
+        "age_range": '"25_34"',
+        "city": '"Wuhan"',
+        "education": '"bachelor"',
+        "name": '"Ann"',
+        "situation": '"student"',
+    }
 
 
 def test_run_without_a_token_explains_how_to_connect_telegram(tmp_path):
@@ -59,20 +89,23 @@ def test_run_without_a_token_explains_how_to_connect_telegram(tmp_path):
 
 def test_doctor_reports_each_check_and_fails_on_an_unmigrated_database(tmp_path):
     result = careerpilot("doctor", data_dir=tmp_path)
-    lines = result.stdout.strip().splitlines()
     assert result.returncode == 1
-    assert [line.split("]")[0] + "]" for line in lines] == [
-        "[PASS]",
-        "[PASS]",
-        "[FAIL]",
-        "[PASS]",
-        "[SKIP]",
+    lines = result.stdout.strip().splitlines()
+    checks = [re.fullmatch(r"\[(PASS|FAIL|SKIP)\] ([a-z ]+): .+", line) for line in lines]
+    assert all(checks), lines
+    assert [(c.group(2), c.group(1)) for c in checks] == [
+        ("settings", "PASS"),
+        ("data directory", "PASS"),
+        ("database", "FAIL"),
+        ("translations", "PASS"),
+        ("telegram", "SKIP"),
     ]
     assert "run `careerpilot db upgrade`" in lines[2]
     assert careerpilot("db", "upgrade", data_dir=tmp_path).returncode == 0
     healthy = careerpilot("doctor", data_dir=tmp_path)
     assert healthy.returncode == 0, healthy.stdout
-    assert "reachable and migrated" in healthy.stdout
+    assert "[PASS] database: reachable and migrated" in healthy.stdout
+    assert "FAIL" not in healthy.stdout
 
 
 def test_doctor_checks_the_telegram_token(tmp_path):

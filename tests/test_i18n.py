@@ -1,124 +1,362 @@
-"""Every text exists in English and Simplified Chinese, and the catalogs match the sources."""
+"""Every text a person reads exists in Simplified Chinese, and the catalogs match the sources."""
 
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
 import pytest
-from babel.messages.extract import extract_from_dir
+from babel.messages.catalog import Catalog, Message
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
+from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from jinja2 import TemplateSyntaxError
 
-from bot.i18n import TEMPLATES_DIR, Texts
+from bot.i18n import TEMPLATES_DIR, Texts, html_to_plain
 
 ROOT = Path(__file__).resolve().parent.parent
-LOCALES = ROOT / "bot" / "locales"
-PLACEHOLDER = re.compile(r"\{\{\s*[\w.]+\s*\}\}|%\(\w+\)s")
-TAG = re.compile(r"</?[a-z]+>")
-CJK = re.compile(r"[\u4e00-\u9fff]")
+LOCALES_DIR = ROOT / "bot" / "locales"
+POT = LOCALES_DIR / "messages.pot"
+ZH_PO = LOCALES_DIR / "zh_Hans" / "LC_MESSAGES" / "messages.po"
+# `make i18n` runs `pybabel extract -F babel.cfg -k N_ -k _`: its keywords on top of babel's.
+KEYWORDS = {**DEFAULT_KEYWORDS, "N_": None, "_": None}
+
+PLACEHOLDER = re.compile(r"\{\{\s*([\w.]+)\s*\}\}|%\((\w+)\)s")
+# The tags Telegram's HTML parse mode accepts; any other < or > must be written &lt; / &gt;.
+TAG = re.compile(
+    r"</?(?:b|strong|i|em|u|ins|s|strike|del|span|tg-spoiler|a|code|pre|blockquote|tg-emoji)"
+    r"(?:\s[^<>]*)?>"
+)
+ENTITY = re.compile(r"&(?:[a-zA-Z]+|#\d+|#x[0-9a-fA-F]+);")
+CJK = re.compile(r"[\u3400-\u9fff]")
+ENGLISH_RUN = re.compile(r"[A-Za-z]{2,}(?:[ ,'’-]+[A-Za-z]+){2,}")
+COMMAND = re.compile(r"/[a-z_]+")
+# Shown next to its own Chinese ("… / 请选择语言。"), so the language picker reads in both.
+STAYS_ENGLISH = {"Please choose your language."}
+# English texts Telegram would refuse (raw < >); reported, drop an entry once its text is fixed.
+KNOWN_INVALID_HTML = {
+    "Usage: /assign <case number> <counselor id> (ids are shown by /counselors).",
+}
+
+# What people type, pasted into templates: it must arrive escaped.
+USER_NAME = "<b>Li</b> & Co"
+USER_TEXT = "<i>Called</i> & left a message"
+USER_VALUES = (USER_NAME, USER_TEXT)
 
 
-def catalog(path: Path):
+def read_catalog(path: Path) -> Catalog:
     with path.open("rb") as handle:
         return read_po(handle)
 
 
-def source_ids() -> set[str]:
-    """Extracts message ids from the code and templates, as `make i18n` does."""
-    method_map = [("bot/**.py", "python"), ("bot/templates/**.j2", "jinja2")]
-    options = {
-        "bot/templates/**.j2": {
-            "extensions": "jinja2.ext.i18n",
-            "trim_blocks": "True",
-            "lstrip_blocks": "True",
-        }
-    }
-    ids = set()
-    for _file, _line, message, _comments, _context in extract_from_dir(
-        str(ROOT),
-        method_map,
-        options_map=options,
-        keywords={"N_": None, "_": None, "gettext": None, "ngettext": (1, 2)},
+def first(value: str | tuple[str, ...]) -> str:
+    return value if isinstance(value, str) else value[0]
+
+
+def forms(message: Message) -> list[str]:
+    return [message.string] if isinstance(message.string, str) else list(message.string)
+
+
+def placeholders(text: str) -> list[str]:
+    return sorted(jinja or percent for jinja, percent in PLACEHOLDER.findall(text))
+
+
+def tags(text: str) -> list[str]:
+    return sorted(match.group(0).replace(" ", "") for match in TAG.finditer(text))
+
+
+def source_messages() -> dict[str, str]:
+    """Extracts message ids from code and templates as `make i18n` does: {id: file}."""
+    with (ROOT / "babel.cfg").open() as handle:
+        method_map, options_map = parse_mapping_cfg(handle)
+    found = {}
+    for filename, _line, message, _comments, _context in extract_from_dir(
+        str(ROOT), method_map, options_map, keywords=KEYWORDS
     ):
-        ids.add(message if isinstance(message, str) else message[0])
-    return ids
+        found.setdefault(first(message), filename)
+    return found
 
 
-def test_the_catalog_template_is_up_to_date_with_the_sources():
-    pot = {
-        m.id if isinstance(m.id, str) else m.id[0]
-        for m in catalog(LOCALES / "messages.pot")
-        if m.id
-    }
-    missing = source_ids() - pot
-    assert not missing, f"run `make i18n` and translate: {sorted(missing)[:5]}"
+@pytest.fixture(scope="session")
+def texts(tmp_path_factory: pytest.TempPathFactory) -> Texts:
+    """Texts over catalogs compiled from the .po files now (so a stale .mo cannot hide a gap)."""
+    compiled = tmp_path_factory.mktemp("locales")
+    for po in LOCALES_DIR.glob("*/LC_MESSAGES/messages.po"):
+        target = compiled / po.relative_to(LOCALES_DIR).with_suffix(".mo")
+        target.parent.mkdir(parents=True)
+        with target.open("wb") as handle:
+            write_mo(handle, read_catalog(po))
+    return Texts(locales_dir=compiled)
 
 
-def test_every_text_has_a_chinese_translation_with_the_same_placeholders_and_tags():
+# ── catalogs ──────────────────────────────────────────────────────────────────────────────────
+def test_the_catalog_template_lists_exactly_the_texts_in_the_sources():
+    in_sources = set(source_messages())
+    in_pot = {first(m.id) for m in read_catalog(POT) if m.id}
+    missing, stale = sorted(in_sources - in_pot), sorted(in_pot - in_sources)
+    assert not missing and not stale, (
+        f"bot/locales/messages.pot is out of date: run `make i18n`, then translate the new "
+        f"entries in zh_Hans.\nmissing: {missing}\nno longer in the sources: {stale}"
+    )
+
+
+def test_every_text_has_a_chinese_translation():
+    chinese = read_catalog(ZH_PO)
     problems = []
-    for message in catalog(LOCALES / "zh_Hans" / "LC_MESSAGES" / "messages.po"):
+    for source in read_catalog(POT):
+        if not source.id:
+            continue
+        message = chinese.get(source.id)
+        if message is None:
+            problems.append(f"not in the zh_Hans catalog (run `make i18n`): {first(source.id)!r}")
+        elif message.fuzzy or not all(forms(message)):
+            problems.append(f"untranslated or fuzzy: {first(source.id)!r}")
+        elif message.id in STAYS_ENGLISH:
+            continue
+        else:
+            words = COMMAND.sub("", PLACEHOLDER.sub("", first(message.id)))
+            if re.search(r"[A-Za-z]", words) and not all(CJK.search(s) for s in forms(message)):
+                problems.append(f"not in Chinese: {first(source.id)!r} -> {forms(message)!r}")
+    assert problems == [], "\n".join(problems)
+
+
+def test_translations_keep_the_placeholders_and_tags_of_the_english():
+    problems = []
+    for message in read_catalog(ZH_PO):
         if not message.id:
             continue
-        source = message.id if isinstance(message.id, str) else message.id[0]
-        text = message.string if isinstance(message.string, str) else message.string[0]
-        if not text or message.fuzzy:
-            problems.append(f"untranslated: {source}")
+        english = message.id[-1] if isinstance(message.id, tuple) else message.id
+        for text in filter(None, forms(message)):
+            if placeholders(text) != placeholders(english):
+                problems.append(f"placeholders differ: {english!r} -> {text!r}")
+            if tags(text) != tags(english):
+                problems.append(f"tags differ: {english!r} -> {text!r}")
+    assert problems == [], "\n".join(problems)
+
+
+def html_problem(text: str) -> str | None:
+    """Says what Telegram's HTML parser would refuse in a text, if anything."""
+    bare = ENTITY.sub("", TAG.sub("", text))
+    return "unescaped <, > or &" if re.search(r"[<>&]", bare) else None
+
+
+def test_texts_are_valid_telegram_html():
+    """A stray < or & makes Telegram refuse the whole message."""
+    problems = []
+    for message in read_catalog(ZH_PO):
+        if not message.id:
             continue
-        if sorted(PLACEHOLDER.findall(source)) != sorted(PLACEHOLDER.findall(text)):
-            problems.append(f"placeholders differ: {source}")
-        if sorted(TAG.findall(source)) != sorted(TAG.findall(text)):
-            problems.append(f"tags differ: {source}")
-    assert problems == []
+        english = first(message.id)
+        if html_problem(english) and english not in KNOWN_INVALID_HTML:
+            problems.append(f"English: {english!r}")
+        problems += [f"Chinese: {text!r}" for text in forms(message) if html_problem(text)]
+    assert problems == [], "\n".join(problems)
 
 
-@pytest.mark.parametrize("template", sorted(p.name for p in TEMPLATES_DIR.glob("*.j2")))
-def test_every_template_renders_in_both_languages(template):
-    context = {
-        "first_time": True,
-        "ask": True,
-        "version": "1",
-        "name": "<b>Li</b>",
-        "back": False,
-        "consented": True,
-        "extra": [("case", "open")],
-        "entries": [],
-        "label": "L",
-        "value": "V",
-        "progress": {"position": 1, "total": 2, "bar": "▰"},
-        "items": [],
-        "title": "T",
-        "counts": {"answers": 2},
-        "hours": 48,
-        "has_counselor": True,
-        "need": "N",
-        "reason": "R",
-        "heading": "new",
-        "status": "S",
-        "category": "C",
-        "case": None,
-        "client": None,
-        "notes": [],
-        "messages": [],
-        "text": "<i>x</i> & y",
-        "first": 1,
-        "last": 1,
-        "total": 1,
-        "current": "X",
-        "step_kind": "multi",
-    }
-    if template in {"case_summary.j2", "case_extra.j2"}:
-        from storage.models import Case, User
-
-        context["case"] = Case(id=7, client_id=1, status="new", category="difficulty")
-        context["client"] = User(telegram_id=5, display_name="<b>Li</b>")
-    texts = Texts()
-    english = texts.render("en", template, **context)
-    chinese = texts.render("zh_Hans", template, **context)
-    assert "<b>Li</b>" not in english and "<i>x</i>" not in english  # user text is escaped
-    if template not in {"answered.j2", "relay.j2"}:  # these hold only the person's own words
-        assert CJK.search(chinese), f"{template} has no Chinese text"
+def test_translations_format_and_parse_as_the_bot_renders_them(texts):
+    """A stray % in a {% trans %} text, or {{ in an N_ text, breaks rendering."""
+    in_templates = {message for message, file in source_messages().items() if file.endswith(".j2")}
+    env = texts.env("zh_Hans")
+    problems = []
+    for message in read_catalog(ZH_PO):
+        if not message.id:
+            continue
+        for text in filter(None, forms(message)):
+            if first(message.id) in in_templates:
+                try:  # Jinja's i18n extension %-formats every {% trans %} text
+                    text % {name: "x" for name in placeholders(text)}
+                except (ValueError, TypeError, KeyError) as error:
+                    problems.append(f"{error}: {text!r}")
+            else:  # N_ texts are rendered as Jinja templates
+                try:
+                    env.parse(text)
+                except TemplateSyntaxError as error:
+                    problems.append(f"{error}: {text!r}")
+    assert problems == [], "\n".join(problems)
 
 
-def test_user_text_in_a_message_is_escaped():
-    shown = Texts().text("zh_Hans", "Language set to {{ language }}.", language="<b>x</b> & y")
-    assert shown == "语言已设置为 &lt;b&gt;x&lt;/b&gt; &amp; y。"
+def test_tracking_categories_keep_the_dash_the_client_list_cuts_at(texts):
+    from bot.services.triage import CATEGORY_LABELS
+
+    for label in CATEGORY_LABELS.values():
+        short, dash, cadence = texts.plain("zh_Hans", label).partition(" — ")
+        assert dash and CJK.search(short) and CJK.search(cadence), label
+
+
+# ── templates ─────────────────────────────────────────────────────────────────────────────────
+WHEN = datetime(2026, 3, 31, 9, 30, tzinfo=UTC)
+CASE = SimpleNamespace(
+    id=7,
+    category_note=USER_TEXT,
+    referral_suggested=True,
+    last_activity_at=WHEN,
+)
+CLIENT = SimpleNamespace(display_name=USER_NAME, telegram_id=5)
+ITEMS = [
+    {"name": "name", "label": "称呼", "value": USER_NAME},
+    {"name": "city", "label": "城市", "value": ""},
+]
+
+# What bot/engine.py and bot/dialogs pass each template; translated values are in Chinese.
+CASES: dict[str, tuple[str, dict[str, Any]]] = {
+    "answered": ("answered.j2", {"label": "我该怎么称呼您？", "value": USER_NAME}),
+    "case_extra": (
+        "case_extra.j2",
+        {
+            "case": CASE,
+            "notes": [SimpleNamespace(created_at=WHEN, text=USER_TEXT)],
+            "messages": [
+                SimpleNamespace(created_at=WHEN, direction="to_client", text=USER_TEXT),
+                SimpleNamespace(created_at=WHEN, direction="to_counselor", text=USER_TEXT),
+            ],
+        },
+    ),
+    "case_extra_empty": ("case_extra.j2", {"case": CASE, "notes": [], "messages": []}),
+    "case_referred": (
+        "case_referred.j2",
+        {"reason": USER_TEXT, "items": ["免费的法律援助中心。"]},
+    ),
+    **{
+        f"case_summary_{heading}": (
+            "case_summary.j2",
+            {
+                "case": CASE,
+                "client": CLIENT,
+                "items": ITEMS,
+                "heading": heading,
+                "status": "新个案，等待咨询师",
+                "category": "就业困难人员 — 每月联系一次",
+                "reason": "存在就业困难",
+                "need": "法律问题",
+            },
+        )
+        for heading in ("new", "updated", "view")
+    },
+    "clients": (
+        "clients.j2",
+        {
+            "entries": [
+                {"case": CASE, "name": USER_NAME, "status": "已接手", "category": "就业困难人员"}
+            ],
+            "first": 1,
+            "last": 1,
+            "total": 1,
+        },
+    ),
+    "consent": ("consent.j2", {"version": "2", "ask": True}),
+    "consent_to_read": ("consent.j2", {"version": "2", "ask": False}),
+    "counselors": (
+        "counselors.j2",
+        {
+            "entries": [
+                {"user": SimpleNamespace(id=1, display_name=USER_NAME, role=role), "open": n}
+                for n, role in enumerate(("admin", "counselor", "client"))
+            ]
+        },
+    ),
+    "counselors_none": ("counselors.j2", {"entries": []}),
+    "declined": ("declined.j2", {}),
+    "delete_confirm": ("delete_confirm.j2", {}),
+    "deleted": ("deleted.j2", {"counts": {"users": 1, "answers": 12, "audit_log": 0}}),
+    "help": ("help.j2", {"consented": True, "extra": [("case", "查看个案：/case 12")]}),
+    "help_before_consent": ("help.j2", {"consented": False, "extra": []}),
+    "intake_done": (
+        "intake_done.j2",
+        {"items": ITEMS, "hours": 48, "has_counselor": True},
+    ),
+    "intake_done_unassigned": (
+        "intake_done.j2",
+        {"items": ITEMS, "hours": 48, "has_counselor": False},
+    ),
+    "language": ("language.j2", {"first_time": True}),
+    "menu": (
+        "menu.j2",
+        {
+            "entries": [
+                {"title": "关于我", "status": "done", "icon": "🙂"},
+                {"title": "初次访谈", "status": "open", "icon": "📝"},
+            ]
+        },
+    ),
+    "question": (
+        "question.j2",
+        {
+            "progress": {"position": 3, "total": 12, "bar": "▰▰▱▱▱▱▱▱▱▱"},
+            "label": "您目前的状况是？",
+            "hint": "名字或昵称都可以。",
+            "error": "请从下面的按钮中选择一项。",
+            "current": USER_TEXT,
+            "scale": None,
+            "step_kind": "multi",
+        },
+    ),
+    "question_date": (
+        "question.j2",
+        {
+            "progress": {"position": 1, "total": 1, "bar": "▰" * 10},
+            "label": "您什么时候方便和咨询师见面？",
+            "step_kind": "date",
+        },
+    ),
+    "referral": ("referral.j2", {"need": "法律问题", "items": ["免费的法律援助中心。"]}),
+    "relay": ("relay.j2", {"heading": "您的咨询师问：", "text": USER_TEXT}),
+    "review": ("review.j2", {"title": "关于我", "items": ITEMS}),
+    "welcome": ("welcome.j2", {"name": USER_NAME, "back": False}),
+    "welcome_anonymous": ("welcome.j2", {"name": None, "back": False}),
+    "welcome_back": ("welcome.j2", {"name": USER_NAME, "back": True}),
+    "welcome_back_anonymous": ("welcome.j2", {"name": None, "back": True}),
+}
+
+
+def test_every_template_has_a_rendering_case_here():
+    templates = {path.name for path in TEMPLATES_DIR.glob("*.j2")}
+    untested = templates - {template for template, _ in CASES.values()}
+    assert not untested, f"add a context for these templates to CASES: {sorted(untested)}"
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_a_template_reads_in_chinese_with_what_people_typed_escaped(texts, case):
+    template, context = CASES[case]
+    shown = str(texts.render("zh_Hans", template, **context))
+    assert CJK.search(shown), f"{template} has no Chinese text"
+    for value in USER_VALUES:
+        assert value not in shown, f"{template} shows user text unescaped"
+    plain = html_to_plain(shown)
+    for allowed in (*USER_VALUES, *STAYS_ENGLISH):
+        plain = plain.replace(allowed, "")
+    assert not ENGLISH_RUN.search(plain), f"{template} has English left:\n{plain}"
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_a_template_renders_in_english_with_what_people_typed_escaped(texts, case):
+    template, context = CASES[case]
+    shown = str(texts.render("en", template, **context))
+    for value in USER_VALUES:
+        assert value not in shown, f"{template} shows user text unescaped"
+
+
+@pytest.mark.parametrize(
+    ("case", "expected"),
+    [
+        ("welcome", "&lt;b&gt;Li&lt;/b&gt; &amp; Co"),
+        ("relay", "&lt;i&gt;Called&lt;/i&gt; &amp; left a message"),
+        ("case_extra", "&lt;i&gt;Called&lt;/i&gt; &amp; left a message"),
+    ],
+)
+def test_what_people_typed_is_shown_escaped_in_chinese(texts, case, expected):
+    template, context = CASES[case]
+    assert expected in texts.render("zh_Hans", template, **context)
+
+
+def test_user_text_in_a_chinese_message_is_escaped(texts):
+    shown = texts.text("zh_Hans", "Language set to {{ language }}.", language="<b>x</b> & y")
+    assert "&lt;b&gt;x&lt;/b&gt; &amp; y" in shown
+    assert "<b>" not in shown and CJK.search(shown)
+
+
+def test_chinese_welcome_greets_by_name(texts):
+    assert texts.render("zh_Hans", "welcome.j2", name="小林", back=True) == "欢迎回来，小林！"
