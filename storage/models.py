@@ -197,3 +197,45 @@ class Invitation(SQLModel, table=True):
     used_by: int | None = Field(
         default=None, sa_column=Column(Integer, ForeignKey("users.id", ondelete="SET NULL"))
     )
+
+
+class AssessmentResult(SQLModel, table=True):
+    """One scored run of a self-assessment instrument; retakes add rows, history stays."""
+
+    __tablename__ = "assessment_results"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(sa_column=_user_fk())
+    instrument: str = Field(max_length=32)  # what it measures: "riasec", "big_five", …
+    form: str = Field(max_length=64)  # the flow that asked (e.g. the 48 or the 60 items)
+    form_version: int
+    scores: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
+    summary: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
+    responses: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
+    taken_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class Target(SQLModel, table=True):
+    """An occupation or field a person wants to explore (from matches or typed)."""
+
+    __tablename__ = "targets"
+    __table_args__ = (UniqueConstraint("user_id", "onetsoc_code", name="uq_target_occupation"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(sa_column=_user_fk())
+    title: str = Field(max_length=200)
+    onetsoc_code: str | None = Field(default=None, max_length=16)
+    source: str = Field(default="typed", max_length=16)  # "match" | "typed"
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class OccupationDismissal(SQLModel, table=True):
+    """An occupation the person marked "not for me": never suggested to them again."""
+
+    __tablename__ = "occupation_dismissals"
+    __table_args__ = (UniqueConstraint("user_id", "onetsoc_code", name="uq_dismissal"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(sa_column=_user_fk())
+    onetsoc_code: str = Field(max_length=16)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

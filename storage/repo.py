@@ -14,13 +14,16 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from storage.models import (
     Answer,
     AnswerRevision,
+    AssessmentResult,
     AuditEntry,
     Case,
     CaseMessage,
     CaseNote,
     ConversationState,
     FlowCompletion,
+    OccupationDismissal,
     ProcessedUpdate,
+    Target,
     User,
 )
 from storage.types import utcnow
@@ -169,7 +172,15 @@ async def completed_flows(*, session: AsyncSession, user_id: int) -> set[str]:
 
 
 # Tables whose rows belong to one user through a `user_id` column.
-USER_TABLES: tuple[Any, ...] = (AnswerRevision, Answer, FlowCompletion, ConversationState)
+USER_TABLES: tuple[Any, ...] = (
+    AnswerRevision,
+    Answer,
+    FlowCompletion,
+    ConversationState,
+    AssessmentResult,
+    Target,
+    OccupationDismissal,
+)
 # Tables holding a client's case, selected by case id.
 CASE_TABLES: tuple[tuple[Any, Any], ...] = (
     (CaseNote, CaseNote.case_id),
