@@ -130,6 +130,7 @@ class Engine:
         self.texts = texts
         self.settings = settings
         self.today = today
+        texts.add_data_texts(registry.translations)
 
     # ── entry point ────────────────────────────────────────────────────────────────────────
     async def handle(self, event: Inbound) -> Reply:
@@ -436,6 +437,17 @@ class Engine:
         turn.send(turn.t(common.PICK_FROM_MENU))
         await self._show_menu(turn)
 
+    async def show_menu(self, turn: Turn) -> None:
+        """Shows the main menu (features call this after a screen of their own)."""
+        await self._show_menu(turn)
+
+    async def start_flow(self, turn: Turn, flow_id: str) -> None:
+        """Opens a flow for the person: resumes it when it is open, else starts it.
+
+        Unlike the menu, this also opens flows that are not menu entries (a feature's own).
+        """
+        await self._open_flow(turn, self.registry.flows[flow_id])
+
     async def show_current(self, turn: Turn) -> None:
         """Shows the screen the person is on again (after a help text, an error, a restart)."""
         await self._show_current(turn)
@@ -469,6 +481,11 @@ class Engine:
             label = turn.t(common.MENU_LABELS[status], title=title, icon=flow.icon)
             rows.append([Button(label, f"g:M:{flow.id}")])
             entries.append({"title": title, "status": status, "icon": flow.icon})
+        for entry in self.registry.menu_entries:
+            title = turn.t(entry.title)
+            label = turn.t(common.MENU_LABELS["new"], title=title, icon=entry.icon)
+            rows.append([Button(label, f"g:{entry.action}:{entry.arg}")])
+            entries.append({"title": title, "status": "new", "icon": entry.icon})
         rows.append(
             [
                 Button(turn.t(common.LANGUAGE_BUTTON), "g:Lp"),
@@ -499,7 +516,12 @@ class Engine:
         if parent_step:
             frame["parent_step"] = parent_step
         turn.stack.append(frame)
-        await self._advance(turn, from_index=-1)
+        start = -1
+        if flow.skip_answered:  # resume after the furthest item answered (skips stay skipped)
+            answers = await self._answers(turn, flow)
+            answered = [i for i, s in enumerate(flow.steps) if s.is_question and s.name in answers]
+            start = max(answered, default=-1)
+        await self._advance(turn, from_index=start)
 
     # ── flows ──────────────────────────────────────────────────────────────────────────────
     def _top(self, turn: Turn) -> tuple[Frame, Flow, Step | None]:
@@ -588,6 +610,8 @@ class Engine:
                 and (step.name in answers or not step.required)
             ):
                 continue  # an edit only asks what it newly made necessary
+            if flow.skip_answered and step.is_question and step.name in answers:
+                continue  # an interrupted inventory resumes at its first unanswered item
             if step.kind is Kind.REVIEW and frame.get("returning"):
                 continue  # an edit started from the caller's review goes straight back there
             if step.kind is Kind.MESSAGE:
@@ -627,6 +651,8 @@ class Engine:
             _, parent, _ = self._top(turn)
             return await self._advance(turn, from_index=parent.index(frame["parent_step"]))
         turn.stack = []
+        if flow.after is not None:
+            return await flow.after(turn, answers)
         await self._show_menu(turn)
 
     async def _show_step(
@@ -656,7 +682,9 @@ class Engine:
         turn.send(text, self._step_buttons(turn, frame, flow, step, answers), edit=edit)
 
     def _progress(self, flow: Flow, step: Step, answers: dict[str, Any]) -> dict[str, Any]:
-        questions = [s.name for s in flow.steps if s.is_question and s.is_relevant(answers)]
+        questions = [
+            s.name for s in flow.steps if s.is_question and s.counted and s.is_relevant(answers)
+        ]
         position = questions.index(step.name) + 1 if step.name in questions else len(questions)
         total = max(len(questions), 1)
         filled = round(10 * position / total)
@@ -686,6 +714,12 @@ class Engine:
                 mark = "✅ " if option.value in selected else "▫️ "
                 rows.append([turn.button(mark + turn.t(option.label), "t", str(i))])
             rows.append([turn.button(turn.t(common.DONE), "d")])
+        elif step.kind is Kind.SCALE and step.point_labels:
+            low, _ = step.scale
+            rows += [
+                [turn.button(turn.t(label), "s", str(low + i))]
+                for i, label in enumerate(step.point_labels)
+            ]
         elif step.kind is Kind.SCALE:
             low, high = step.scale
             rows.append([turn.button(str(v), "s", str(v)) for v in range(low, high + 1)])
@@ -720,6 +754,10 @@ class Engine:
             return ", ".join(label(v) for v in value)
         if step.kind is Kind.YESNO:
             return self.texts.plain(locale, common.YES if value else common.NO)
+        if step.kind is Kind.SCALE and step.point_labels and isinstance(value, int):
+            index = value - step.scale[0]
+            if 0 <= index < len(step.point_labels):
+                return self.texts.plain(locale, step.point_labels[index])
         text = str(value)
         return text if len(text) <= REVIEW_VALUE_LIMIT else text[:REVIEW_VALUE_LIMIT] + "…"
 

@@ -74,6 +74,15 @@ class Document:
     caption: str = ""
 
 
+@dataclass(frozen=True)
+class Photo:
+    """A picture (PNG) sent as a Telegram photo; the console saves it to a file."""
+
+    filename: str
+    content: bytes
+    caption: str = ""
+
+
 @dataclass
 class Outbound:
     """A message to show: Telegram HTML text, inline buttons, optionally a document.
@@ -86,6 +95,7 @@ class Outbound:
     buttons: list[list[Button]] = field(default_factory=list)
     edit: bool = False
     document: Document | None = None
+    photo: Photo | None = None
     chat_id: int | None = None
 
 

@@ -67,6 +67,7 @@ class Step:
     integer: bool = True
     scale: tuple[int, int] = (1, 5)
     scale_labels: tuple[str, str] | None = None
+    point_labels: tuple[str, ...] | None = None  # one label per scale point: one button each
     min_choices: int = 1
     max_choices: int | None = None
     not_before: str | None = None
@@ -75,6 +76,7 @@ class Step:
     constraint_message: str | None = None
     flow: str | None = None
     short: str | None = None
+    counted: bool = True  # False: a confirmation that is not counted in the progress "n/m"
 
     @property
     def is_question(self) -> bool:
@@ -90,6 +92,7 @@ class Step:
 
 
 OnComplete = Callable[["Turn", Answers], Awaitable[None]]
+After = Callable[["Turn", Answers], Awaitable[None]]
 Handler = Callable[["Turn", str], Awaitable[None]]
 ShowScreen = Callable[["Turn", str], Awaitable[None]]
 
@@ -132,6 +135,10 @@ class Flow:
     on_complete: OnComplete | None = None
     in_menu: bool = True
     icon: str = ""
+    # Entering the flow again asks only what is still unanswered (long inventories resume).
+    skip_answered: bool = False
+    # What to show once the flow is complete, instead of the main menu.
+    after: After | None = None
 
     def __post_init__(self) -> None:
         names = [step.name for step in self.steps]
@@ -150,6 +157,16 @@ class Flow:
         return next(i for i, step in enumerate(self.steps) if step.name == name)
 
 
+@dataclass(frozen=True)
+class MenuEntry:
+    """A main-menu button that opens a feature's own screen (`g:<action>:<arg>`)."""
+
+    title: str
+    icon: str
+    action: str
+    arg: str = ""
+
+
 @dataclass
 class Registry:
     """The flows and named choice lists the engine can run."""
@@ -160,6 +177,9 @@ class Registry:
     actions: dict[str, Handler] = field(default_factory=dict)
     screens: dict[str, Screen] = field(default_factory=dict)
     start_payloads: dict[str, Handler] = field(default_factory=dict)
+    menu_entries: list[MenuEntry] = field(default_factory=list)
+    # Translations of texts that live in data files (questionnaire items): locale → id → text.
+    translations: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def add_command(self, command: Command) -> None:
         self.commands[command.name] = command
@@ -169,6 +189,13 @@ class Registry:
         if op in self.actions or len(op) > 3:
             raise ValueError(f"action op {op!r} taken or too long")
         self.actions[op] = handler
+
+    def add_menu_entry(self, entry: MenuEntry) -> None:
+        self.menu_entries.append(entry)
+
+    def add_translations(self, locale: str, texts: Mapping[str, str]) -> None:
+        """Adds translations of data-file texts (item wordings are ids, as in the catalogs)."""
+        self.translations.setdefault(locale, {}).update(texts)
 
     def add_screen(self, screen: Screen) -> None:
         self.screens[screen.name] = screen

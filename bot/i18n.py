@@ -18,6 +18,7 @@ from markupsafe import Markup
 
 LOCALES = ("en", "zh_Hans")
 LOCALE_NAMES = {"en": "English", "zh_Hans": "简体中文"}
+LIST_SEPARATORS = {"en": ", ", "zh_Hans": "、"}
 HERE = Path(__file__).parent
 LOCALES_DIR = HERE / "locales"
 TEMPLATES_DIR = HERE / "templates"
@@ -42,6 +43,13 @@ class Texts:
         self._locales_dir = locales_dir
         self._templates_dir = templates_dir
         self._envs: dict[str, Environment] = {}
+        self._data: dict[str, dict[str, str]] = {}
+
+    def add_data_texts(self, translations: dict[str, dict[str, str]]) -> None:
+        """Adds translations of texts kept in data files (locale → English text → text)."""
+        for locale, texts in translations.items():
+            self._data.setdefault(locale, {}).update(texts)
+        self._compiled.cache_clear()
 
     def translations(self, locale: str) -> NullTranslations:
         return Translations.load(str(self._locales_dir), [locale], domain="messages")
@@ -59,10 +67,14 @@ class Texts:
             )
             env.install_gettext_translations(self.translations(locale), newstyle=True)  # type: ignore[attr-defined]
             env.globals["locale"] = locale
+            env.globals["sep"] = LIST_SEPARATORS.get(locale, ", ")  # joins lists of names
             self._envs[locale] = env
         return env
 
     def gettext(self, locale: str, message: str) -> str:
+        data = self._data.get(locale)
+        if data and message in data:
+            return data[message]
         return self.translations_cached(locale).gettext(message)
 
     @lru_cache(maxsize=8)  # noqa: B019  (one Texts per process)

@@ -14,7 +14,7 @@ from typing import Any
 
 from bot.dialogs import common
 from bot.engine import Engine
-from bot.events import Button, Document, Inbound, Outbound, Reply
+from bot.events import Button, Document, Inbound, Outbound, Photo, Reply
 from bot.i18n import LOCALE_NAMES, Texts, html_to_plain
 
 _events = count()
@@ -66,15 +66,16 @@ class Person:
         self.fresh: list[Message] = []  # what the last action added or changed
         self.reply = Reply()
         self.documents: list[Document] = []
+        self.photos: list[Photo] = []
         self.for_others: list[Outbound] = []
 
     # ── doing ──────────────────────────────────────────────────────────────────────────────
     async def send(self, text: str) -> Reply:
         return await self._do(Inbound.from_text(self.id, text, **self._sender()))
 
-    async def press(self, label: str) -> Reply:
-        """Taps the newest button with this label, as a thumb would."""
-        message, data = self._find(label)
+    async def press(self, label: str, *, on: str | None = None) -> Reply:
+        """Taps the newest button with this label (under the newest message showing `on`)."""
+        message, data = self._find(label, on)
         return await self._do(Inbound.button(self.id, data, **self._sender()), pressed_on=message)
 
     async def press_data(self, data: str) -> Reply:
@@ -125,13 +126,19 @@ class Person:
         latest = next((message for message in reversed(self.chat) if message.buttons), None)
         return latest.labels if latest else []
 
-    def button_data(self, label: str) -> str:
+    def button_data(self, label: str, *, on: str | None = None) -> str:
         """The payload behind the newest button with this label (to replay a press later)."""
-        return self._find(label)[1]
+        return self._find(label, on)[1]
 
     # ── plumbing ───────────────────────────────────────────────────────────────────────────
-    def _find(self, label: str) -> tuple[Message, str]:
+    def message_with(self, text: str) -> Message:
+        """The newest message in the chat that shows `text`."""
+        return next(message for message in reversed(self.chat) if text in message.text)
+
+    def _find(self, label: str, on: str | None = None) -> tuple[Message, str]:
         for message in reversed(self.chat):
+            if on is not None and on not in message.text:
+                continue
             for button in (button for row in message.buttons for button in row):
                 if button.label == label:
                     return message, button.data
@@ -152,6 +159,8 @@ class Person:
                 continue
             if out.document is not None:
                 self.documents.append(out.document)
+            if out.photo is not None:
+                self.photos.append(out.photo)
             if out.edit and pressed_on is not None:
                 pressed_on.html = out.text or pressed_on.html
                 pressed_on.buttons = out.buttons

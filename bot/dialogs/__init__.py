@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.dialogs import counselor, intake
+from bot.dialogs import assessment, counselor, intake, matches
 from bot.dialogs.about_me import ABOUT_ME
 from bot.dialogs.common import CHOICE_LISTS
 from bot.flow import Registry
@@ -16,4 +16,6 @@ def build_registry() -> Registry:
     registry.add_flow(ABOUT_ME)
     registry.add_flow(intake.build_flow(on_complete=counselor.hand_off))
     counselor.register(registry)
+    assessment.register(registry)
+    matches.register(registry)
     return registry

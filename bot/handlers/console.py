@@ -49,6 +49,10 @@ class ConsoleChat:
     def show(self, reply: Reply) -> None:
         if reply.notice:
             self.print(f"({reply.notice})")
+        if any(
+            m.buttons and not m.edit and m.chat_id in {None, self.user_id} for m in reply.messages
+        ):
+            self.buttons, self.labels = [], {}  # a new screen: number its buttons from 1 again
         for message in reply.messages:
             self.show_message(message)
 
@@ -66,8 +70,12 @@ class ConsoleChat:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(message.document.content)
             self.print(f"[{message.document.caption}: {path}]")
+        if message.photo is not None:
+            path = self.engine.settings.data_dir / "charts" / message.photo.filename
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(message.photo.content)
+            self.print(f"[{message.photo.caption}: {path}]")
         if message.buttons:
-            self.buttons, self.labels = [], {}
             for row in message.buttons:
                 cells = []
                 for button in row:

@@ -13,7 +13,7 @@ import traceback
 from collections.abc import Awaitable, Callable
 from typing import Protocol, TypeVar
 
-from bot.events import Button, Document, Outbound, Reply
+from bot.events import Button, Document, Outbound, Photo, Reply
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -57,6 +57,8 @@ class Transport(Protocol):
     ) -> None: ...
 
     async def send_document(self, chat_id: int, document: Document) -> None: ...
+
+    async def send_photo(self, chat_id: int, photo: Photo) -> None: ...
 
     async def answer_callback(self, callback_id: str, text: str | None) -> None: ...
 
@@ -120,6 +122,12 @@ async def _deliver_one(
         if message.text:
             await with_retries(lambda: transport.send_text(chat_id, message.text, []))
         await with_retries(lambda: transport.send_document(chat_id, document))
+        return
+    if message.photo is not None:
+        photo = message.photo
+        if message.text:
+            await with_retries(lambda: transport.send_text(chat_id, message.text, []))
+        await with_retries(lambda: transport.send_photo(chat_id, photo))
         return
     if message.edit and origin_message_id is not None:
         try:

@@ -33,7 +33,7 @@ from aiogram.types import (
 from bot.commands import localized_commands
 from bot.config import Settings
 from bot.engine import Engine
-from bot.events import Button, Document, Inbound
+from bot.events import Button, Document, Inbound, Photo
 from bot.handlers import delivery
 
 log = logging.getLogger(__name__)
@@ -96,6 +96,10 @@ class AiogramTransport:
     async def send_document(self, chat_id: int, document: Document) -> None:
         file = BufferedInputFile(document.content, filename=document.filename)
         await self._call(self.bot.send_document(chat_id, file, caption=document.caption or None))
+
+    async def send_photo(self, chat_id: int, photo: Photo) -> None:
+        file = BufferedInputFile(photo.content, filename=photo.filename)
+        await self._call(self.bot.send_photo(chat_id, file, caption=photo.caption or None))
 
     async def answer_callback(self, callback_id: str, text: str | None) -> None:
         await self._call(self.bot.answer_callback_query(callback_id, text=text))

@@ -29,7 +29,7 @@ from telegram.ext import (
 from bot.commands import localized_commands
 from bot.config import Settings
 from bot.engine import Engine
-from bot.events import Button, Document, Inbound
+from bot.events import Button, Document, Inbound, Photo
 from bot.handlers import delivery
 
 log = logging.getLogger(__name__)
@@ -99,6 +99,13 @@ class PtbTransport:
                 document.content,
                 filename=document.filename,
                 caption=document.caption or None,
+            )
+        )
+
+    async def send_photo(self, chat_id: int, photo: Photo) -> None:
+        await self._call(
+            self.bot.send_photo(
+                chat_id, photo.content, filename=photo.filename, caption=photo.caption or None
             )
         )
 
