@@ -1,0 +1,66 @@
+"""End to end: a whole self-assessment instrument on the real aiogram and PTB clients."""
+
+from __future__ import annotations
+
+import struct
+
+import pytest
+from sqlmodel import select
+
+from bot.services import instruments
+from storage.db import Database
+from storage.models import AssessmentResult
+from tests.fake_bot_api import FakeTelegram
+from tests.telegram_people import TelegramPerson, bot_settings, running_bot
+
+CHAT = 6001
+
+
+@pytest.fixture(params=["aiogram", "ptb"])
+def framework(request):
+    return request.param
+
+
+@pytest.fixture
+async def tg():
+    async with FakeTelegram() as server:
+        yield server
+        assert server.errors == [], f"the Bot API refused requests: {server.errors}"
+
+
+async def stored_results(settings) -> list[AssessmentResult]:
+    db = Database.from_url(settings.effective_database_url)
+    try:
+        async with db.unit_of_work() as session:
+            return list((await session.exec(select(AssessmentResult))).all())
+    finally:
+        await db.dispose()
+
+
+async def test_personality_inventory_ends_with_scores_and_a_chart_photo(tg, tmp_path, framework):
+    settings = bot_settings(tg, tmp_path, framework)
+    ann = TelegramPerson(tg, CHAT, "Ann")
+    async with running_bot(settings):
+        await ann.join()
+        await ann.answer("🧭 Self-assessment")
+        assert "Personality (Big Five)" in ann.last
+        await ann.answer("🪞 Personality (Big Five)")
+        assert "1/20" in ann.last and "Am the life of the party." in ann.last
+        await ann.answer("Skip »")  # one skip is allowed per factor
+        for item in instruments.personality().items[1:]:
+            await ann.answer("Very inaccurate" if item.reverse else "Moderately accurate")
+        await ann.idle()
+        outputs = tg.outputs(CHAT)
+    (photo,) = [out for out in outputs if out["kind"] == "photo"]
+    shown = "\n".join(out["text"] for out in outputs[-4:])
+    assert photo["content"][:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = struct.unpack(">II", photo["content"][16:24])
+    assert width >= 600 and height >= 300
+    assert "Personality (Big Five)" in (photo["caption"] or "")
+    # C: 4 + (6 − 1) + 4 + (6 − 1) = 18; E lost one item: (5 + 4 + 5) / 3 × 4 = 18.67
+    assert "Conscientiousness 18/20" in shown and "Extraversion 18.7/20" in shown
+    assert "1 item skipped" in shown
+    (result,) = await stored_results(settings)
+    assert result.instrument == "big_five" and result.form_version == 1
+    assert result.responses["MINI_01"] is None
+    assert result.scores["E"] == 18.67 and result.scores["C"] == 18
