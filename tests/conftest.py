@@ -29,6 +29,7 @@ from bot.i18n import Texts
 from storage.db import Database
 from storage.migrate import upgrade
 from tests import flows
+from tests.fake_bot_api import FakeTelegram
 
 BACKENDS = ["sqlite", "postgres"]
 _databases = itertools.count(1)
@@ -140,6 +141,20 @@ async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncI
     """A new database at the newest schema, as the Alembic migrations build it."""
     async for url in _new_database(request, tmp_path, migrated=True):
         yield url
+
+
+@pytest.fixture(params=["aiogram", "ptb"])
+def framework(request: pytest.FixtureRequest) -> str:
+    """The Telegram library an end-to-end test runs the bot on (both, in turn)."""
+    return str(request.param)
+
+
+@pytest.fixture
+async def tg() -> AsyncIterator[FakeTelegram]:
+    """The local fake Bot API server; a test fails if the bot made a request it refused."""
+    async with FakeTelegram() as server:
+        yield server
+        assert server.errors == [], f"the Bot API refused requests: {server.errors}"
 
 
 @pytest.fixture

@@ -36,6 +36,15 @@ async def take_interests(person: Person, likes: str) -> None:
         await person.press(ENJOY[4] if item.dimension in likes else ENJOY[0])
 
 
+async def begin(engine, instrument: str) -> Person:
+    """A new person who agrees, opens the self-assessment menu and starts an instrument."""
+    person = Person(engine)
+    await person.join()
+    await person.press(HUB)
+    await person.press(instrument)
+    return person
+
+
 async def results_of(engine, instrument: str) -> list[AssessmentResult]:
     return await rows(engine, AssessmentResult, col(AssessmentResult.instrument) == instrument)
 
@@ -68,10 +77,7 @@ async def test_personality_is_scored_with_reverse_keys_and_shown_with_a_chart(en
 
 
 async def test_interests_give_a_holland_code_and_a_hexagon_chart(engine):
-    ann = Person(engine)
-    await ann.join()
-    await ann.press(HUB)
-    await ann.press(INTERESTS)
+    ann = await begin(engine, INTERESTS)
     assert "1/49" in ann.last_text or "1/48" in ann.last_text
     await take_interests(ann, likes="SE")
     assert "Your Holland code: SE" in ann.seen
@@ -83,10 +89,7 @@ async def test_interests_give_a_holland_code_and_a_hexagon_chart(engine):
 
 
 async def test_a_skipped_item_is_stored_as_skipped_and_its_scale_estimated(engine):
-    ann = Person(engine)
-    await ann.join()
-    await ann.press(HUB)
-    await ann.press(PERSONALITY)
+    ann = await begin(engine, PERSONALITY)
     await ann.press("Skip »")
     assert "2/20" in ann.last_text
     for _ in range(19):
@@ -97,10 +100,7 @@ async def test_a_skipped_item_is_stored_as_skipped_and_its_scale_estimated(engin
 
 
 async def test_typed_numbers_and_labels_answer_a_rating_and_nonsense_asks_again(engine):
-    ann = Person(engine)
-    await ann.join()
-    await ann.press(HUB)
-    await ann.press(PERSONALITY)
+    ann = await begin(engine, PERSONALITY)
     await ann.send("9")
     assert "Please choose a number from 1 to 5." in ann.last_text and "1/20" in ann.last_text
     await ann.sticker()
@@ -112,10 +112,7 @@ async def test_typed_numbers_and_labels_answer_a_rating_and_nonsense_asks_again(
 
 # ── flat answers ────────────────────────────────────────────────────────────────────────────
 async def test_flat_interest_answers_get_a_warning_before_any_result(engine):
-    ann = Person(engine)
-    await ann.join()
-    await ann.press(HUB)
-    await ann.press(INTERESTS)
+    ann = await begin(engine, INTERESTS)
     for _ in range(48):
         await ann.press(ENJOY[2])
     assert "Your answers are almost all the same" in ann.last_text
@@ -131,10 +128,7 @@ async def test_flat_interest_answers_get_a_warning_before_any_result(engine):
 
 
 async def test_varied_interest_answers_get_no_warning(engine):
-    ann = Person(engine)
-    await ann.join()
-    await ann.press(HUB)
-    await ann.press(INTERESTS)
+    ann = await begin(engine, INTERESTS)
     await take_interests(ann, likes="IA")
     assert "almost all the same" not in ann.seen
     assert "Your Holland code: IA" in ann.seen
@@ -142,10 +136,7 @@ async def test_varied_interest_answers_get_no_warning(engine):
 
 # ── pausing and resuming ────────────────────────────────────────────────────────────────────
 async def test_the_60_item_profiler_resumes_mid_way_after_a_restart(engine, start_engine):
-    ann = Person(engine)
-    await ann.join()
-    await ann.press(HUB)
-    await ann.press(PROFILER)
+    ann = await begin(engine, PROFILER)
     assert "O*NET® Interest Profiler" in ann.seen
     assert ann.buttons[:5] == ["Strongly Dislike", "Dislike", "Unsure", "Like", "Strongly Like"]
     items = instruments.interest_profiler().items
@@ -172,10 +163,7 @@ async def test_the_60_item_profiler_resumes_mid_way_after_a_restart(engine, star
 async def test_reopening_an_inventory_from_another_screen_continues_at_the_first_unanswered(
     engine,
 ):
-    ann = Person(engine)
-    await ann.join()
-    await ann.press(HUB)
-    await ann.press(PERSONALITY)
+    ann = await begin(engine, PERSONALITY)
     for _ in range(5):
         await ann.press(ACCURATE[3])
     await ann.press("☰ Menu")
@@ -188,10 +176,7 @@ async def test_reopening_an_inventory_from_another_screen_continues_at_the_first
 
 # ── history and profile ─────────────────────────────────────────────────────────────────────
 async def test_a_retake_keeps_the_earlier_result_and_the_profile_shows_the_newest(engine):
-    ann = Person(engine)
-    await ann.join()
-    await ann.press(HUB)
-    await ann.press(INTERESTS)
+    ann = await begin(engine, INTERESTS)
     await take_interests(ann, likes="R")
     await ann.press("🔁 Take it again")
     assert "1/48" in ann.last_text and "Current answer" not in ann.last_text
@@ -237,10 +222,7 @@ def instrument_title(flow_id: str) -> str:
 
 
 async def test_readiness_gives_tips_for_the_weakest_areas_and_says_it_is_no_test(engine):
-    ann = Person(engine)
-    await ann.join()
-    await ann.press(HUB)
-    await ann.press("🧭 Career readiness")
+    ann = await begin(engine, "🧭 Career readiness")
     assert "reflection aid, not a test" in ann.seen
     for item in instruments.readiness().items:
         await ann.press("Not true of me" if item.dimension == "curiosity" else "Very true of me")
@@ -250,10 +232,7 @@ async def test_readiness_gives_tips_for_the_weakest_areas_and_says_it_is_no_test
 
 
 async def test_skills_show_strengths_and_gaps_by_name(engine):
-    ann = Person(engine)
-    await ann.join()
-    await ann.press(HUB)
-    await ann.press("🛠 Skills")
+    ann = await begin(engine, "🛠 Skills")
     assert "basic skills" in ann.seen
     assert "Reading Comprehension" in ann.last_text
     assert "Understanding written sentences" in ann.last_text  # the O*NET description
@@ -378,10 +357,7 @@ async def test_save_as_a_target_is_stored_once_and_shown_on_the_profile(engine):
 
 
 async def test_matches_need_the_interests_inventory_first(engine):
-    ann = Person(engine)
-    await ann.join()
-    await ann.press(HUB)
-    await ann.press("🎯 Occupations for me")
+    ann = await begin(engine, "🎯 Occupations for me")
     assert "Take the interests inventory first" in ann.last_text
     await ann.press("🧩 Take the interests inventory")
     assert "1/48" in ann.last_text

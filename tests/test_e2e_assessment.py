@@ -4,28 +4,14 @@ from __future__ import annotations
 
 import struct
 
-import pytest
 from sqlmodel import select
 
 from bot.services import instruments
 from storage.db import Database
 from storage.models import AssessmentResult
-from tests.fake_bot_api import FakeTelegram
 from tests.telegram_people import TelegramPerson, bot_settings, running_bot
 
 CHAT = 6001
-
-
-@pytest.fixture(params=["aiogram", "ptb"])
-def framework(request):
-    return request.param
-
-
-@pytest.fixture
-async def tg():
-    async with FakeTelegram() as server:
-        yield server
-        assert server.errors == [], f"the Bot API refused requests: {server.errors}"
 
 
 async def stored_results(settings) -> list[AssessmentResult]:

@@ -14,22 +14,9 @@ from sqlmodel import select
 
 from storage.db import Database
 from storage.models import Answer, User
-from tests.fake_bot_api import FakeTelegram
 from tests.telegram_people import TelegramPerson, bot_settings, running_bot
 
 CHAT = 5001
-
-
-@pytest.fixture(params=["aiogram", "ptb"])
-def framework(request):
-    return request.param
-
-
-@pytest.fixture
-async def tg():
-    async with FakeTelegram() as server:
-        yield server
-        assert server.errors == [], f"the Bot API refused requests: {server.errors}"
 
 
 @pytest.fixture

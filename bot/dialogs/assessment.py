@@ -356,11 +356,11 @@ def _finish(instrument: Instrument):  # type: ignore[no-untyped-def]
 
 def _after(instrument: Instrument):  # type: ignore[no-untyped-def]
     async def after(turn: Turn, answers: Answers) -> None:
-        """Starts again after a flat warning; otherwise returns to the assessment menu."""
+        """Starts again after a flat warning; otherwise the result (already sent) stays last."""
         if answers.get("flat_check") == "again":
             turn.send(turn.t(ANSWERS_CLEARED))
             return await turn.engine.start_flow(turn, instrument.id)
-        await show_hub(turn, "")
+        turn.screen = "menu"  # the result's own buttons lead on
 
     return after
 

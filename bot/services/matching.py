@@ -24,6 +24,7 @@ VALUES_WEIGHT = 0.25
 FIT_LABELS = ((0.80, "best"), (0.60, "great"))  # else "good"
 STRONG_SHARE = 0.8  # an interest is "strong" when within 80 % of the person's top score range
 PAGE = 10
+Profile = tuple[float, ...]
 # A sentence ends at ". " unless the dot closes an abbreviation such as "U.S." or "e.g.".
 _SENTENCE_END = re.compile(r"(?<!\b[A-Z])(?<!\be\.g)(?<!\bi\.e)[.;](?=\s|$)")
 
@@ -105,17 +106,33 @@ def _column(value: str) -> str:
     return value.lower().replace(" ", "_")
 
 
+def standardized(values: Sequence[float]) -> tuple[float, ...]:
+    """Centres a profile and scales it to length 1, so a dot product of two is Pearson's r.
+
+    A flat profile (no variation) is scaled without centring, making the dot product the
+    cosine similarity instead.
+    """
+    mean = sum(values) / len(values)
+    centred = [v - mean for v in values]
+    norm = math.sqrt(sum(v * v for v in centred))
+    if norm == 0:
+        centred = list(values)
+        norm = math.sqrt(sum(v * v for v in centred))
+    return tuple(v / norm for v in centred) if norm else tuple(0.0 for _ in values)
+
+
 def correlation(a: Sequence[float], b: Sequence[float]) -> float:
     """Pearson's r; a flat profile (no variation) falls back to cosine similarity."""
-    n = len(a)
-    mean_a, mean_b = sum(a) / n, sum(b) / n
-    da = [x - mean_a for x in a]
-    db = [y - mean_b for y in b]
-    norm = math.sqrt(sum(x * x for x in da) * sum(y * y for y in db))
-    if norm == 0:
-        norm = math.sqrt(sum(x * x for x in a) * sum(y * y for y in b))
-        return sum(x * y for x, y in zip(a, b, strict=True)) / norm if norm else 0.0
-    return sum(x * y for x, y in zip(da, db, strict=True)) / norm
+    return sum(x * y for x, y in zip(standardized(a), standardized(b), strict=True))
+
+
+@cache
+def _standardized_occupations() -> tuple[tuple[Occupation, Profile, Profile | None], ...]:
+    """Each occupation with its interest and work-value profiles standardized once."""
+    return tuple(
+        (o, standardized(o.interests), standardized(o.values) if o.values else None)
+        for o in occupations()
+    )
 
 
 def strong_interests(profile: Mapping[str, float | None]) -> tuple[str, ...]:
@@ -158,14 +175,15 @@ def rank(
     strong = strong_interests(profile)
     skipped = set(exclude)
     matches = []
-    for occupation in occupations():
+    person_z = standardized(person)
+    values_z = standardized(person_values) if person_values else None
+    for occupation, interests_z, occupation_values_z in _standardized_occupations():
         if occupation.code in skipped or (job_zone and occupation.job_zone != job_zone):
             continue
-        similarity = correlation(person, occupation.interests)
-        if person_values and occupation.values:
-            similarity = (1 - VALUES_WEIGHT) * similarity + VALUES_WEIGHT * correlation(
-                person_values, occupation.values
-            )
+        similarity = sum(x * y for x, y in zip(person_z, interests_z, strict=True))
+        if values_z and occupation_values_z:
+            fit_values = sum(x * y for x, y in zip(values_z, occupation_values_z, strict=True))
+            similarity = (1 - VALUES_WEIGHT) * similarity + VALUES_WEIGHT * fit_values
         fit = next((label for bound, label in FIT_LABELS if similarity >= bound), "good")
         matches.append(
             Match(
