@@ -138,6 +138,7 @@ async def test_varied_interest_answers_get_no_warning(engine):
 async def test_the_60_item_profiler_resumes_mid_way_after_a_restart(engine, start_engine):
     ann = await begin(engine, PROFILER)
     assert "O*NET® Interest Profiler" in ann.seen
+    assert "O*NET® is a trademark of USDOL/ETA. Used for career exploration only." in ann.seen
     assert ann.buttons[:5] == ["Strongly Dislike", "Dislike", "Unsure", "Like", "Strongly Like"]
     items = instruments.interest_profiler().items
     for item in items[:30]:

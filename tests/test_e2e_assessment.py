@@ -6,12 +6,17 @@ import struct
 
 from sqlmodel import select
 
-from bot.services import instruments
+from bot.services import instruments, matching
 from storage.db import Database
-from storage.models import AssessmentResult
+from storage.models import AssessmentResult, OccupationDismissal, Target
 from tests.telegram_people import TelegramPerson, bot_settings, running_bot
 
 CHAT = 6001
+
+
+def labels_of(message: dict) -> list[str]:
+    rows = (message.get("reply_markup") or {}).get("inline_keyboard", [])
+    return [button["text"] for row in rows for button in row]
 
 
 async def stored_results(settings) -> list[AssessmentResult]:
@@ -50,3 +55,38 @@ async def test_personality_inventory_ends_with_scores_and_a_chart_photo(tg, tmp_
     assert result.instrument == "big_five" and result.form_version == 1
     assert result.responses["MINI_01"] is None
     assert result.scores["E"] == 18.67 and result.scores["C"] == 18
+
+
+async def test_occupation_cards_are_saved_and_replaced_in_place(tg, tmp_path, framework):
+    settings = bot_settings(tg, tmp_path, framework)
+    ann = TelegramPerson(tg, CHAT, "Ann")
+    async with running_bot(settings):
+        await ann.join()
+        await ann.answer("🧭 Self-assessment", "🧩 Interests (RIASEC)")
+        for item in instruments.interest_markers().items:
+            await ann.answer("Enjoy" if item.dimension == "S" else "Dislike")
+        await ann.answer("🎯 Occupations for me")
+        await ann.answer(
+            "Some preparation: usually secondary school and up to a year of training."
+        )
+        cards = [m for m in tg.messages[CHAT].values() if "✖ Not for me" in labels_of(m)]
+        assert len(cards) == 10
+        first, second = sorted(cards, key=lambda m: m["message_id"])[:2]
+        dismissed = first["text"].splitlines()[0]
+        tg.press(CHAT, "✖ Not for me", message_id=first["message_id"])
+        await ann.idle()
+        replaced = tg.messages[CHAT][first["message_id"]]["text"].splitlines()[0]
+        tg.press(CHAT, "⭐ Save as a target", message_id=second["message_id"])
+        await ann.idle()
+        saved_card = tg.messages[CHAT][second["message_id"]]
+    assert replaced != dismissed and "Job Zone 2" in tg.messages[CHAT][first["message_id"]]["text"]
+    assert "⭐ Saved" in labels_of(saved_card)
+    db = Database.from_url(settings.effective_database_url)
+    try:
+        async with db.unit_of_work() as session:
+            (target,) = (await session.exec(select(Target))).all()
+            (dismissal,) = (await session.exec(select(OccupationDismissal))).all()
+    finally:
+        await db.dispose()
+    assert target.title == saved_card["text"].splitlines()[0]
+    assert matching.by_code()[dismissal.onetsoc_code].title == dismissed

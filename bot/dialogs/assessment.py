@@ -269,6 +269,19 @@ FLAT_WARNING = N_(
     "Your answers are almost all the same. A profile from them would say little about what "
     "you like. Would you like to go through the items again, or see the result anyway?"
 )
+# Notices the items' owners ask to show with them (see NOTICE and /about_data).
+NOTICES = {
+    # Kept in English, like the items: the Interest Profiler is offered unaltered.
+    "interests_onet": (
+        "Items from the O*NET® Interest Profiler™, U.S. Department of Labor, Employment and "
+        "Training Administration (USDOL/ETA). O*NET® is a trademark of USDOL/ETA. Used for "
+        "career exploration only."
+    ),
+    "values": N_(
+        "Statements from the O*NET® Work Importance Locator™, USDOL/ETA. Used for career "
+        "exploration only."
+    ),
+}
 ENGLISH_ONLY = frozenset({"interests_onet"})  # its licence does not allow a translation
 
 
@@ -281,6 +294,8 @@ def build_flow(instrument: Instrument) -> Flow:
     """Declares an instrument as a flow: an introduction, one rating step per item, and (for
     interests) a warning step that appears only when the answers are flat."""
     steps = [Step("intro", Kind.MESSAGE, INTROS[instrument.id])]
+    if instrument.id in NOTICES:
+        steps.append(Step("notice", Kind.MESSAGE, NOTICES[instrument.id]))
     group = ""
     for item in instrument.items:
         if instrument.id == "skills" and item.group != group:
