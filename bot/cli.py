@@ -89,6 +89,24 @@ async def _console(
 
 
 @app.command()
+def sender() -> None:
+    """Runs the follow-up sender alone (for deployments with several processes)."""
+    settings = get_settings()
+    _configure_logging(settings)
+    if settings.token is None:
+        typer.echo(
+            "The sender delivers messages on Telegram and needs TELEGRAM_BOT_TOKEN\n"
+            "(set it in .env, see .env.example). Nothing was sent.",
+            err=True,
+        )
+        raise typer.Exit(code=2)
+    _upgrade(settings)
+    from bot.services.sender import run_standalone
+
+    asyncio.run(run_standalone(settings))
+
+
+@app.command()
 def doctor() -> None:
     """Checks settings, database, Telegram token and data directory; exits 1 on any failure."""
     from bot.doctor import run_checks

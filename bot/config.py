@@ -6,6 +6,7 @@ import json
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
+from zoneinfo import ZoneInfo
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -35,6 +36,24 @@ class Settings(BaseSettings):
     referral_resources: Annotated[dict[str, dict[str, list[str]]], NoDecode] = Field(
         default_factory=dict
     )
+    # Times people type (e.g. a meeting at 15:00) are read in this zone until they set their own.
+    default_timezone: str = "UTC"
+    # The follow-up sender (bot/services/sender.py); its limits hold per sender process.
+    run_sender: bool = True
+    send_rate_per_second: float = Field(default=30.0, gt=0, le=1000)
+    send_per_chat_interval: float = Field(default=1.0, ge=0, le=3600)
+    send_max_attempts: int = Field(default=5, ge=1, le=100)
+    send_batch_size: int = Field(default=100, ge=1, le=1000)
+    send_lease_seconds: float = Field(default=60.0, ge=1, le=3600)
+    send_retry_base_seconds: float = Field(default=2.0, gt=0, le=3600)
+    send_poll_seconds: float = Field(default=1.0, gt=0, le=60)
+
+    @field_validator("default_timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        """Refuses a time zone name the zone database does not know (e.g. a typo)."""
+        ZoneInfo(value)
+        return value
 
     @field_validator("telegram_bot_token", mode="before")
     @classmethod

@@ -448,6 +448,35 @@ class Engine:
         """
         await self._open_flow(turn, self.registry.flows[flow_id])
 
+    async def open_form(
+        self, turn: Turn, flow_id: str, values: dict[str, Any], *, review: bool = False
+    ) -> None:
+        """Opens a flow as a form for one record (a professional, a meeting, …).
+
+        The flow's answers are replaced by `values`: the record's current fields, plus context
+        keys that are not steps (e.g. which record), which reach `on_complete` with the
+        answers. `review=True` (editing a record) opens the form at its review step.
+        """
+        flow = self.registry.flows[flow_id]
+        await repo.clear_answers(session=turn.session, user_id=turn.user_id, flow_id=flow_id)
+        for name, value in values.items():
+            await repo.set_answer(
+                session=turn.session,
+                user_id=turn.user_id,
+                flow_id=flow_id,
+                flow_version=flow.version,
+                name=name,
+                value=value,
+            )
+        turn.answers_cache.clear()
+        review_step = next((s for s in flow.steps if s.kind is Kind.REVIEW), None)
+        turn.screen = "flow"
+        if review and review_step is not None:
+            turn.stack = [self._frame(flow, review_step.name, edit=True)]
+            return await self._show_step(turn)
+        turn.stack = []
+        await self._enter_flow(turn, flow)
+
     async def show_current(self, turn: Turn) -> None:
         """Shows the screen the person is on again (after a help text, an error, a restart)."""
         await self._show_current(turn)

@@ -7,19 +7,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.models import (
-    Answer,
-    AnswerRevision,
-    AssessmentResult,
-    OccupationDismissal,
-    Target,
-)
+from storage.models import AssessmentResult, OccupationDismissal, Target
 from storage.types import utcnow
 
 
@@ -68,14 +61,6 @@ async def latest_results(*, session: AsyncSession, user_id: int) -> dict[str, As
     return latest
 
 
-async def clear_flow_answers(*, session: AsyncSession, user_id: int, flow_id: str) -> None:
-    """Forgets a finished inventory's answers (the result row keeps them) for a clean retake."""
-    for table in (Answer, AnswerRevision):
-        await session.exec(
-            delete(table).where(col(table.user_id) == user_id, col(table.flow_id) == flow_id)
-        )
-
-
 async def add_target(
     *,
     session: AsyncSession,
@@ -122,8 +107,6 @@ async def dismiss(*, session: AsyncSession, user_id: int, onetsoc_code: str) -> 
 async def dismissed(*, session: AsyncSession, user_id: int) -> set[str]:
     """Codes of the occupations the person marked "not for me"."""
     rows = await session.exec(
-        select(OccupationDismissal.onetsoc_code).where(
-            col(OccupationDismissal.user_id) == user_id
-        )
+        select(OccupationDismissal.onetsoc_code).where(col(OccupationDismissal.user_id) == user_id)
     )
     return set(rows.all())

@@ -226,6 +226,11 @@ class Target(SQLModel, table=True):
     title: str = Field(max_length=200)
     onetsoc_code: str | None = Field(default=None, max_length=16)
     source: str = Field(default="typed", max_length=16)  # "match" | "typed"
+    # Informational interviews: what the person expected before the first one, their analysis
+    # after three or more, and when they shared the report with their counselor.
+    expectations: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
+    analysis: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
+    report_shared_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
@@ -238,4 +243,95 @@ class OccupationDismissal(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(sa_column=_user_fk())
     onetsoc_code: str = Field(max_length=16)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class Professional(SQLModel, table=True):
+    """Someone working in a target field whom the person interviews (third-party data).
+
+    Their contact details go into /export and are erased by /delete with the person; they are
+    never shown to counselors and never logged.
+    """
+
+    __tablename__ = "professionals"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(sa_column=_user_fk())
+    target_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("targets.id", ondelete="CASCADE"), nullable=False)
+    )
+    name: str = Field(max_length=100)
+    position: str = Field(default="", max_length=120)
+    organization: str = Field(default="", max_length=120)
+    seniority: str = Field(max_length=16)  # "new" | "mid" | "senior"
+    channel: str = Field(max_length=16)  # "phone" | "email" | "messenger" | "other"
+    contact: str = Field(default="", max_length=200)
+    found_via: str = Field(max_length=16)  # "relative" | "teacher" | … | "referral"
+    referred_by_id: int | None = Field(
+        default=None,
+        sa_column=Column(Integer, ForeignKey("professionals.id", ondelete="SET NULL")),
+    )
+    known: str = Field(default="", max_length=500)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class Interview(SQLModel, table=True):
+    """The informational interview with one professional: outline, meeting, notes, thanks."""
+
+    __tablename__ = "interviews"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(sa_column=_user_fk())
+    professional_id: int = Field(
+        sa_column=Column(
+            Integer,
+            ForeignKey("professionals.id", ondelete="CASCADE"),
+            nullable=False,
+            unique=True,
+        )
+    )
+    duration: int = Field(default=30)  # planned minutes
+    topics: list[str] = Field(default_factory=list, sa_column=Column(JSON))
+    questions: list[str] = Field(default_factory=list, sa_column=Column(JSON))
+    meeting_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    meeting_format: str | None = Field(default=None, max_length=16)
+    status: str = Field(default="planned", max_length=16)  # planned | scheduled | done
+    notes: str = Field(default="", max_length=4000)
+    recording_agreed: bool | None = Field(default=None)
+    surprised: str = Field(default="", max_length=1000)
+    thank_you_sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+# Kept with the table it serves so this addition stays in one place; fold into the imports above.
+from sqlalchemy import Index  # noqa: E402
+
+
+class OutboxMessage(SQLModel, table=True):
+    """One message due to one chat, sent by the sender loop (bot/services/sender.py).
+
+    `payload` is what to send, as JSON: either already rendered in the recipient's language,
+    `{"text": "<Telegram HTML>", "buttons": [[{"label": "…", "data": "…"}]]}` (buttons
+    optional), or a template reference `{"template": "<name>", "params": {…}}` that the
+    sender's `render` callback turns into text at send time. `state` moves
+    pending → sending (claimed under a lease until `claimed_until`) → sent | failed, or
+    pending → cancelled; `last_error` holds a short code (see storage/outbox.py), never text.
+    """
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_state_due_at", "state", "due_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(sa_column=_user_fk())
+    chat_id: int = Field(sa_column=Column(BigInteger, nullable=False))
+    kind: str = Field(max_length=32)  # "checkin", "reminder", "broadcast", …
+    payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    due_at: datetime = Field(sa_type=UTCDateTime)
+    state: str = Field(default="pending", max_length=16)
+    attempts: int = Field(default=0)
+    last_error: str | None = Field(default=None, max_length=32)
+    claimed_by: str | None = Field(default=None, max_length=64)
+    claimed_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    telegram_message_id: int | None = Field(default=None, sa_column=Column(BigInteger))
+    sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -21,8 +21,11 @@ from storage.models import (
     CaseNote,
     ConversationState,
     FlowCompletion,
+    Interview,
     OccupationDismissal,
+    OutboxMessage,
     ProcessedUpdate,
+    Professional,
     Target,
     User,
 )
@@ -158,6 +161,14 @@ async def set_answer(
     await session.flush()
 
 
+async def clear_answers(*, session: AsyncSession, user_id: int, flow_id: str) -> None:
+    """Forgets a flow's answers and their revisions (e.g. once they moved into a record)."""
+    for table in (Answer, AnswerRevision):
+        await session.exec(
+            delete(table).where(col(table.user_id) == user_id, col(table.flow_id) == flow_id)
+        )
+
+
 async def add_completion(
     *, session: AsyncSession, user_id: int, flow_id: str, flow_version: int
 ) -> None:
@@ -178,8 +189,11 @@ USER_TABLES: tuple[Any, ...] = (
     FlowCompletion,
     ConversationState,
     AssessmentResult,
+    Interview,
+    Professional,
     Target,
     OccupationDismissal,
+    OutboxMessage,
 )
 # Tables holding a client's case, selected by case id.
 CASE_TABLES: tuple[tuple[Any, Any], ...] = (

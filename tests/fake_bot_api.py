@@ -139,12 +139,15 @@ class FakeTelegram:
         self.sent_times: deque[float] = deque()
         self.chat_sent_times: dict[int, deque[float]] = defaultdict(deque)
         self.rate_limited_count = 0
+        self.rate_limit_retry_after = 1
+        self.chat_faults: dict[int, Fault] = {}
+        self.request_log: list[tuple[float, str, int]] = []  # (monotonic time, method, status)
         self.on_output: list[Callable[[int, dict[str, Any]], None]] = []
         self._runner: web.AppRunner | None = None
 
     # ── lifecycle ──────────────────────────────────────────────────────────────────────────
     async def start(self, port: int = 0) -> FakeTelegram:
-        app = web.Application(client_max_size=50 * 1024 * 1024)
+        app = web.Application(client_max_size=50 * 1024 * 1024, middlewares=[self._log_requests])
         app.router.add_route("*", "/bot{token}/{method}", self._dispatch)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
@@ -361,6 +364,41 @@ class FakeTelegram:
     def block_chat(self, chat_id: int) -> None:
         self.blocked.add(chat_id)
 
+    def fail_chat(
+        self, chat_id: int, status: int, description: str, *, count: int | None = None
+    ) -> None:
+        """Refuses the next `count` sends to one chat (every one when None), e.g. with a 5xx."""
+        self.chat_faults[chat_id] = Fault(status, description, None, count or -1)
+
+    # ── outbox bookkeeping: chats, deliveries, refusals ────────────────────────────────────
+    def add_chats(self, chat_ids: Any) -> None:
+        """Makes chats known (as if each person had written once) so the bot may send to them."""
+        self.known_chats.update(chat_ids)
+
+    def delivered(self, chat_id: int) -> list[str]:
+        """The texts of every message sent to one chat, in order, duplicates included."""
+        return [o["text"] for o in self.history.get(chat_id, []) if o["kind"] == "send"]
+
+    def delivery_counts(self) -> dict[tuple[int, str], int]:
+        """How often each (chat, text) was delivered: more than 1 is a duplicate."""
+        counts: dict[tuple[int, str], int] = defaultdict(int)
+        for chat_id, outputs in self.history.items():
+            for output in outputs:
+                if output["kind"] == "send":
+                    counts[chat_id, output["text"]] += 1
+        return counts
+
+    def served(self, status: int, method: str = "sendmessage") -> int:
+        """How many responses with this HTTP status went out for `method` (e.g. 429s)."""
+        return sum(1 for _, m, code in self.request_log if m == method and code == status)
+
+    @web.middleware
+    async def _log_requests(self, request: web.Request, handler: Any) -> web.StreamResponse:
+        response = await handler(request)
+        method = request.match_info.get("method", "").lower()
+        self.request_log.append((time.monotonic(), method, response.status))
+        return response
+
     # ── HTTP side ──────────────────────────────────────────────────────────────────────────
     async def _params(self, request: web.Request) -> dict[str, Any]:
         if request.content_type == "application/json":
@@ -481,6 +519,12 @@ class FakeTelegram:
             raise BadRequest("chat not found")
         if chat_id in self.blocked:
             raise _Refusal(403, "Forbidden: bot was blocked by the user")
+        fault = self.chat_faults.get(chat_id)
+        if fault is not None:
+            fault.remaining -= 1
+            if fault.remaining == 0:
+                del self.chat_faults[chat_id]
+            raise _Refusal(fault.status, fault.description)
         now = time.monotonic()
         for window, limit in (
             (self.sent_times, self.rate_limit_global),
@@ -490,7 +534,8 @@ class FakeTelegram:
                 window.popleft()
             if limit is not None and len(window) >= limit:
                 self.rate_limited_count += 1
-                raise _Refusal(429, "Too Many Requests: retry after 1", retry_after=1)
+                wait = self.rate_limit_retry_after
+                raise _Refusal(429, f"Too Many Requests: retry after {wait}", retry_after=wait)
         self.sent_times.append(now)
         self.chat_sent_times[chat_id].append(now)
 

@@ -214,6 +214,32 @@ RESULT = {
     "earlier": 1,
 }
 
+PROFESSIONAL = SimpleNamespace(
+    name=USER_NAME, position="护士", organization=USER_TEXT, contact="138", known=USER_TEXT
+)
+INTERVIEW = SimpleNamespace(status="done", thank_you_sent_at=None)
+REPORT_CONTEXT = {
+    "title": "护理",
+    "sentence": USER_TEXT,
+    "rows": [{"topic": "日常工作", "expected": 5, "heard": 2, "gap": -3}],
+    "fit": [{"aspect": "我的兴趣", "value": 4}],
+    "to_learn": [USER_TEXT],
+    "summary": USER_NAME,
+    "new_round": True,
+    "people": [{"name": USER_NAME, "position": "护士", "seniority": "资深", "surprised": ""}],
+}
+OUTLINE = {
+    "name": USER_NAME,
+    "position": "护士",
+    "organization": "市医院",
+    "field": USER_TEXT,
+    "duration": 30,
+    "minutes": 20,
+    "questions": ["您的日常工作是什么？", USER_TEXT],
+    "closing": "您能推荐其他人吗？",
+    "pitch": USER_TEXT,
+}
+
 # What bot/engine.py and bot/dialogs pass each template; translated values are in Chinese.
 CASES: dict[str, tuple[str, dict[str, Any]]] = {
     "answered": ("answered.j2", {"label": "我该怎么称呼您？", "value": USER_NAME}),
@@ -387,6 +413,86 @@ CASES: dict[str, tuple[str, dict[str, Any]]] = {
     "profile_empty": ("profile.j2", {"items": [], "targets": []}),
     "targets": ("targets.j2", {"targets": [USER_NAME]}),
     "targets_empty": ("targets.j2", {"targets": []}),
+    "case_interviews": ("case_interviews.j2", {"reports": [REPORT_CONTEXT]}),
+    "interviews_hub": (
+        "interviews_hub.j2",
+        {
+            "entries": [
+                {"title": USER_TEXT, "done": 1, "needed": 3, "missing": ["还需要一位资深人士"]}
+            ]
+        },
+    ),
+    "interviews_hub_empty": ("interviews_hub.j2", {"entries": []}),
+    "interview_target": (
+        "interview_target.j2",
+        {
+            "progress": {"title": USER_TEXT, "done": 3, "needed": 3, "missing": []},
+            "people": [
+                {"name": USER_NAME, "seniority": "资深", "status": "done", "referred": True}
+            ],
+            "expected": False,
+        },
+    ),
+    "interview_professional": (
+        "interview_professional.j2",
+        {
+            "row": PROFESSIONAL,
+            "seniority": "资深",
+            "channel": "邮件",
+            "found_via": "老师",
+            "referrer": USER_NAME,
+            "interview": INTERVIEW,
+            "when": "2027-01-15 15:00",
+            "format": "视频通话",
+            "questions": 3,
+        },
+    ),
+    "interview_remove": ("interview_remove.j2", {"name": USER_NAME}),
+    "interview_report": ("interview_report.j2", REPORT_CONTEXT | {"shared": WHEN}),
+    "interview_report_document": ("interview_report_document.j2", REPORT_CONTEXT),
+    "interview_request_email": (
+        "interview_request.j2",
+        {
+            "channel": "email",
+            "name": USER_NAME,
+            "me": USER_TEXT,
+            "field": "护理",
+            "pitch": "",
+            "minutes": 30,
+            "referrer": USER_NAME,
+        },
+    ),
+    "interview_request_phone": (
+        "interview_request.j2",
+        {
+            "channel": "phone",
+            "name": USER_NAME,
+            "me": "安",
+            "field": "护理",
+            "pitch": USER_TEXT,
+            "minutes": 30,
+            "referrer": "",
+        },
+    ),
+    "interview_thanks": ("interview_thanks.j2", {"name": USER_NAME, "field": USER_TEXT}),
+    "outline_topics": ("outline_topics.j2", {"name": USER_NAME}),
+    "outline_editor": (
+        "outline_editor.j2",
+        OUTLINE | {"cursor": 1, "too_long": True, "fitting": 10},
+    ),
+    "outline_message": ("outline_message.j2", OUTLINE),
+    "outline_document": ("outline_document.j2", OUTLINE),
+    "pitch": (
+        "pitch.j2",
+        {"pitch": USER_TEXT, "words": 70, "seconds": 35, "too_long": True, "limit": 30},
+    ),
+    "pitch_fits": (
+        "pitch.j2",
+        {"pitch": USER_TEXT, "words": 20, "seconds": 10, "too_long": False, "limit": 30},
+    ),
+    "reminder_before": ("reminder_before.j2", {"name": USER_NAME, "when": "2027-01-15 15:00"}),
+    "reminder_after": ("reminder_after.j2", {"name": USER_NAME}),
+    "reminder_thanks": ("reminder_thanks.j2", {"name": USER_NAME}),
 }
 # English that stays on purpose in a Chinese message: names of sources and O*NET's own text.
 ENGLISH_ON_PURPOSE = {

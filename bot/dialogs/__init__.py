@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.dialogs import assessment, counselor, intake, matches
+from bot.dialogs import assessment, counselor, intake, interviews, matches
 from bot.dialogs.about_me import ABOUT_ME
 from bot.dialogs.common import CHOICE_LISTS
 from bot.flow import Registry
@@ -18,4 +18,5 @@ def build_registry() -> Registry:
     counselor.register(registry)
     assessment.register(registry)
     matches.register(registry)
+    interviews.register(registry)
     return registry

@@ -28,6 +28,7 @@ from bot.i18n import LIST_SEPARATORS, Texts
 from bot.services import charts, instruments, scoring
 from bot.services.instruments import Instrument
 from storage import assessments as store
+from storage import repo
 from storage.models import AssessmentResult
 
 if TYPE_CHECKING:
@@ -346,9 +347,7 @@ def build_flow(instrument: Instrument) -> Flow:
 def _finish(instrument: Instrument):  # type: ignore[no-untyped-def]
     async def finish(turn: Turn, answers: Answers) -> None:
         """Scores the answers, stores the result, clears the answers and shows the result."""
-        await store.clear_flow_answers(
-            session=turn.session, user_id=turn.user_id, flow_id=instrument.id
-        )
+        await repo.clear_answers(session=turn.session, user_id=turn.user_id, flow_id=instrument.id)
         turn.answers_cache.clear()
         if answers.get("flat_check") == "again":
             return
@@ -590,7 +589,7 @@ async def take(turn: Turn, flow_id: str) -> None:
     if flow_id not in instrument_by_flow():
         return await show_hub(turn, "")
     if not (turn.stack and turn.stack[0]["flow"] == flow_id):
-        await store.clear_flow_answers(session=turn.session, user_id=turn.user_id, flow_id=flow_id)
+        await repo.clear_answers(session=turn.session, user_id=turn.user_id, flow_id=flow_id)
         turn.answers_cache.clear()
     await turn.engine.start_flow(turn, flow_id)
 

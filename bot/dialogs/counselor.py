@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
-from bot.dialogs import assessment, common
+from bot.dialogs import assessment, common, interviews
 from bot.events import Button
 from bot.flow import N_, STAFF_ROLES, Answers, Command, Registry, Screen
 from bot.services.triage import CATEGORY_LABELS, REASON_LABELS, categorize, referral_need
@@ -293,8 +293,9 @@ async def show_case(turn: Turn, raw_id: str) -> None:
     messages = await store.messages(session=turn.session, case_id=case_id(case))
     extra = turn.render("case_extra.j2", notes=notes, messages=messages, case=case)
     results = await assessment.case_section(turn, case.client_id, turn.locale)
+    reports = await interviews.case_section(turn, case.client_id, turn.locale)
     turn.send(
-        text + "\n\n" + results + "\n\n" + extra,
+        text + "\n\n" + results + ("\n\n" + reports if reports else "") + "\n\n" + extra,
         case_buttons(turn, case, turn.locale),
     )
 

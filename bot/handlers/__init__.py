@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import gc
+from typing import TYPE_CHECKING
 
 from bot.config import Settings
+
+if TYPE_CHECKING:
+    from bot.engine import Engine
 
 
 async def run_telegram(settings: Settings) -> None:
@@ -18,6 +22,8 @@ async def run_telegram(settings: Settings) -> None:
     gc.collect()
     gc.freeze()
     housekeeping = asyncio.create_task(engine.housekeeping())
+    stop_sender = asyncio.Event()
+    sender = asyncio.create_task(_sender(engine, settings, stop_sender))
     try:
         if settings.bot_framework == "ptb":
             from bot.handlers import telegram_ptb
@@ -29,4 +35,18 @@ async def run_telegram(settings: Settings) -> None:
             await telegram_aiogram.run_polling(engine, settings)
     finally:
         housekeeping.cancel()
+        stop_sender.set()
+        await sender
         await engine.db.dispose()
+
+
+async def _sender(engine: Engine, settings: Settings, stop: asyncio.Event) -> None:
+    """Delivers due outbox messages (reminders, check-ins) from this process, unless a separate
+    `careerpilot sender` does (RUN_SENDER=false)."""
+    if not settings.run_sender:
+        return
+    from bot.handlers.outbox_transport import telegram_transport
+    from bot.services.sender import run_sender
+
+    async with telegram_transport(settings) as transport:
+        await run_sender(engine.db, transport, settings, stop)

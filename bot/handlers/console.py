@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import TextIO
 
 from bot.engine import Engine
-from bot.events import Inbound, Outbound, Reply
+from bot.events import Button, Inbound, Outbound, Reply
 from bot.i18n import html_to_plain
 
 CONSOLE_USER_ID = 1
@@ -35,6 +35,7 @@ class ConsoleChat:
         self.read_line = read_line or sys.stdin.readline
         self.buttons: list[str] = []
         self.labels: dict[str, str] = {}
+        self._delivered = 0
 
     def event_for(self, line: str) -> Inbound:
         """Maps a typed line to a button press (number or exact label) or to text."""
@@ -79,17 +80,39 @@ class ConsoleChat:
             for row in message.buttons:
                 cells = []
                 for button in row:
-                    self.buttons.append(button.data)
+                    if button.data not in self.buttons:  # an edited message keeps its numbers
+                        self.buttons.append(button.data)
                     self.labels[button.label] = button.data
-                    cells.append(f"[{len(self.buttons)}] {button.label}")
+                    cells.append(f"[{self.buttons.index(button.data) + 1}] {button.label}")
                 self.print("   ".join(cells))
 
     def print(self, text: str) -> None:
         self.out.write(text + "\n")
         self.out.flush()
 
+    async def send_message(self, chat_id: int, text: str, buttons: list[list[Button]]) -> int:
+        """Shows a due outbox message (a reminder) in the chat, as Telegram would deliver it."""
+        self.show_message(Outbound(text=text, buttons=buttons))
+        self._delivered += 1
+        return self._delivered
+
     async def run(self, *, first: str = "/start") -> None:
-        """Runs the chat until end of input or /quit."""
+        """Runs the chat until end of input or /quit; due reminders appear as they fall due."""
+        if self.engine.settings.run_sender:
+            from bot.services.sender import run_sender
+
+            stop = asyncio.Event()
+            sender = asyncio.create_task(
+                run_sender(self.engine.db, self, self.engine.settings, stop)
+            )
+            try:
+                return await self._chat(first)
+            finally:
+                stop.set()
+                await sender
+        await self._chat(first)
+
+    async def _chat(self, first: str) -> None:
         self.show(await self.engine.handle(self.event_for(first)))
         while True:
             self.out.write("> ")
