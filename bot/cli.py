@@ -101,9 +101,11 @@ def sender() -> None:
         )
         raise typer.Exit(code=2)
     _upgrade(settings)
+    from bot.dialogs.followup import counselor_alert
+    from bot.i18n import Texts
     from bot.services.sender import run_standalone
 
-    asyncio.run(run_standalone(settings))
+    asyncio.run(run_standalone(settings, on_undeliverable=counselor_alert(Texts())))
 
 
 @app.command()

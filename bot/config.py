@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import time
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
@@ -38,6 +39,8 @@ class Settings(BaseSettings):
     )
     # Times people type (e.g. a meeting at 15:00) are read in this zone until they set their own.
     default_timezone: str = "UTC"
+    # Check-ins and reminders are never delivered in these local hours (HH:MM-HH:MM).
+    quiet_hours: str = "21:00-08:00"
     # The follow-up sender (bot/services/sender.py); its limits hold per sender process.
     run_sender: bool = True
     send_rate_per_second: float = Field(default=30.0, gt=0, le=1000)
@@ -47,6 +50,16 @@ class Settings(BaseSettings):
     send_lease_seconds: float = Field(default=60.0, ge=1, le=3600)
     send_retry_base_seconds: float = Field(default=2.0, gt=0, le=3600)
     send_poll_seconds: float = Field(default=1.0, gt=0, le=60)
+
+    @field_validator("quiet_hours")
+    @classmethod
+    def _quiet_window(cls, value: str) -> str:
+        """Accepts "21:00-08:00"; refuses anything that is not two times of day."""
+        start, dash, end = value.partition("-")
+        if not dash:
+            raise ValueError("QUIET_HOURS looks like 21:00-08:00")
+        time.fromisoformat(start.strip()), time.fromisoformat(end.strip())
+        return value
 
     @field_validator("default_timezone")
     @classmethod

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Column, ForeignKey, Integer, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Column, Date, ForeignKey, Index, Integer, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from storage.types import UTCDateTime, utcnow
@@ -303,10 +303,6 @@ class Interview(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
-# Kept with the table it serves so this addition stays in one place; fold into the imports above.
-from sqlalchemy import Index  # noqa: E402
-
-
 class OutboxMessage(SQLModel, table=True):
     """One message due to one chat, sent by the sender loop (bot/services/sender.py).
 
@@ -334,4 +330,27 @@ class OutboxMessage(SQLModel, table=True):
     claimed_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
     telegram_message_id: int | None = Field(default=None, sa_column=Column(BigInteger))
     sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class FollowUp(SQLModel, table=True):
+    """One planned contact of a client's year of follow-up: a check-in questionnaire.
+
+    The plan comes from the case's tracking category when the counselor accepts the case; a
+    category change re-plans the future ones. Delivery is an outbox row (`outbox_id`).
+    """
+
+    __tablename__ = "followups"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(sa_column=_user_fk())
+    kind: str = Field(default="checkin", max_length=16)
+    due_on: date = Field(sa_column=Column(Date, nullable=False))
+    state: str = Field(default="planned", max_length=16)  # planned | answered | cancelled
+    category: str = Field(default="", max_length=32)  # the category that planned it
+    outbox_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("outbox.id", ondelete="SET NULL"))
+    )
+    answers: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
+    answered_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

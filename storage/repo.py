@@ -21,6 +21,7 @@ from storage.models import (
     CaseNote,
     ConversationState,
     FlowCompletion,
+    FollowUp,
     Interview,
     OccupationDismissal,
     OutboxMessage,
@@ -184,6 +185,7 @@ async def completed_flows(*, session: AsyncSession, user_id: int) -> set[str]:
 
 # Tables whose rows belong to one user through a `user_id` column.
 USER_TABLES: tuple[Any, ...] = (
+    FollowUp,
     AnswerRevision,
     Answer,
     FlowCompletion,

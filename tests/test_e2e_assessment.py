@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import struct
 
 from sqlmodel import select
@@ -12,6 +13,15 @@ from storage.models import AssessmentResult, OccupationDismissal, Target
 from tests.telegram_people import TelegramPerson, bot_settings, running_bot
 
 CHAT = 6001
+
+
+async def until(condition, timeout: float = 20) -> None:
+    """Waits until `condition()` holds (the bot may be slow on a busy machine)."""
+    for _ in range(int(timeout / 0.05)):
+        if condition():
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError("the bot did not show what was expected in time")
 
 
 def labels_of(message: dict) -> list[str]:
@@ -69,15 +79,23 @@ async def test_occupation_cards_are_saved_and_replaced_in_place(tg, tmp_path, fr
         await ann.answer(
             "Some preparation: usually secondary school and up to a year of training."
         )
-        cards = [m for m in tg.messages[CHAT].values() if "✖ Not for me" in labels_of(m)]
+
+        def cards_shown() -> list[dict]:
+            return [m for m in tg.messages[CHAT].values() if "✖ Not for me" in labels_of(m)]
+
+        # ten cards and a footer: wait for all of them, however slow the machine
+        await until(lambda: any("More »" in labels_of(m) for m in tg.messages[CHAT].values()))
+        cards = cards_shown()
         assert len(cards) == 10
         first, second = sorted(cards, key=lambda m: m["message_id"])[:2]
         dismissed = first["text"].splitlines()[0]
         tg.press(CHAT, "✖ Not for me", message_id=first["message_id"])
-        await ann.idle()
+        await until(
+            lambda: not tg.messages[CHAT][first["message_id"]]["text"].startswith(dismissed)
+        )
         replaced = tg.messages[CHAT][first["message_id"]]["text"].splitlines()[0]
         tg.press(CHAT, "⭐ Save as a target", message_id=second["message_id"])
-        await ann.idle()
+        await until(lambda: "⭐ Saved" in labels_of(tg.messages[CHAT][second["message_id"]]))
         saved_card = tg.messages[CHAT][second["message_id"]]
     assert replaced != dismissed and "Job Zone 2" in tg.messages[CHAT][first["message_id"]]["text"]
     assert "⭐ Saved" in labels_of(saved_card)

@@ -44,6 +44,6 @@ async def test_a_student_prepares_an_interview_and_gets_the_checklist(tg, tmp_pa
             stop.set()
             await sender
         await db.dispose()
-        assert "Tomorrow: your interview with Li Na" in reminder["text"]
+        assert "Coming up: your interview with Li Na" in reminder["text"]
         await ann.answer("📋 Interview outline")
         assert "Outline for Li Na" in ann.last

@@ -493,6 +493,39 @@ CASES: dict[str, tuple[str, dict[str, Any]]] = {
     "reminder_before": ("reminder_before.j2", {"name": USER_NAME, "when": "2027-01-15 15:00"}),
     "reminder_after": ("reminder_after.j2", {"name": USER_NAME}),
     "reminder_thanks": ("reminder_thanks.j2", {"name": USER_NAME}),
+    "checkin_invite": ("checkin_invite.j2", {"day": "2027-01-15"}),
+    "checkin_done": ("checkin_done.j2", {"next": "2027-02-15", "talk": True}),
+    "checkin_done_last": ("checkin_done.j2", {"next": "", "talk": False}),
+    "followups": ("followups.j2", {"days": ["2027-01-15"], "quiet": "21:00-08:00"}),
+    "followups_none": ("followups.j2", {"days": [], "quiet": "21:00-08:00"}),
+    "due": (
+        "due.j2",
+        {
+            "overdue": [{"id": 7, "name": USER_NAME, "day": "2027-01-15"}],
+            "talks": [{"id": 7, "name": USER_NAME, "day": "2027-01-15"}],
+            "unreachable": [{"id": 8, "name": USER_TEXT, "day": ""}],
+        },
+    ),
+    "due_none": ("due.j2", {"overdue": [], "talks": [], "unreachable": []}),
+    "case_followups": (
+        "case_followups.j2",
+        {
+            "before": "失业",
+            "checkins": [
+                {
+                    "day": "2027-01-15",
+                    "status": "兼职",
+                    "applications": 5,
+                    "interviews": 2,
+                    "offers": 0,
+                    "talk": True,
+                    "obstacles": USER_TEXT,
+                }
+            ],
+            "next": "2027-02-15",
+            "planned": 10,
+        },
+    ),
 }
 # English that stays on purpose in a Chinese message: names of sources and O*NET's own text.
 ENGLISH_ON_PURPOSE = {

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.dialogs import assessment, counselor, intake, interviews, matches
+from bot.dialogs import assessment, counselor, followup, intake, interviews, matches
 from bot.dialogs.about_me import ABOUT_ME
 from bot.dialogs.common import CHOICE_LISTS
 from bot.flow import Registry
@@ -19,4 +19,5 @@ def build_registry() -> Registry:
     assessment.register(registry)
     matches.register(registry)
     interviews.register(registry)
+    followup.register(registry)
     return registry

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
-from bot.dialogs import assessment, common, interviews
+from bot.dialogs import assessment, common, followup, interviews
 from bot.events import Button
 from bot.flow import N_, STAFF_ROLES, Answers, Command, Registry, Screen
 from bot.services.triage import CATEGORY_LABELS, REASON_LABELS, categorize, referral_need
@@ -294,8 +294,10 @@ async def show_case(turn: Turn, raw_id: str) -> None:
     extra = turn.render("case_extra.j2", notes=notes, messages=messages, case=case)
     results = await assessment.case_section(turn, case.client_id, turn.locale)
     reports = await interviews.case_section(turn, case.client_id, turn.locale)
+    checkins = await followup.case_section(turn, case.client_id, turn.locale)
+    sections = [text, checkins, results, reports, extra]
     turn.send(
-        text + "\n\n" + results + ("\n\n" + reports if reports else "") + "\n\n" + extra,
+        "\n\n".join(section for section in sections if section),
         case_buttons(turn, case, turn.locale),
     )
 
@@ -379,6 +381,7 @@ async def accept_case(turn: Turn, arg: str) -> None:
     if case.counselor_id is None:
         case.counselor_id, case.assigned_at = turn.user_id, utcnow()
     await store.save_case(session=turn.session, case=case)
+    await followup.plan_for_case(turn, case)
     client = await store.get_user(session=turn.session, user_id=case.client_id)
     if client is not None:
         turn.send_to(
@@ -550,6 +553,7 @@ async def save_category(turn: Turn, arg: str) -> None:
     case.category, case.category_reason = code, "counselor"
     case.category_overridden, case.category_note = True, note
     await store.save_case(session=turn.session, case=case)
+    await followup.replan_case(turn, case)
     turn.send(turn.t(CATEGORY_SET, id=case.id, label=turn.plain(CATEGORY_LABELS[code])))
 
 

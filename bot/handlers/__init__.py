@@ -45,8 +45,15 @@ async def _sender(engine: Engine, settings: Settings, stop: asyncio.Event) -> No
     `careerpilot sender` does (RUN_SENDER=false)."""
     if not settings.run_sender:
         return
+    from bot.dialogs.followup import counselor_alert
     from bot.handlers.outbox_transport import telegram_transport
     from bot.services.sender import run_sender
 
     async with telegram_transport(settings) as transport:
-        await run_sender(engine.db, transport, settings, stop)
+        await run_sender(
+            engine.db,
+            transport,
+            settings,
+            stop,
+            on_undeliverable=counselor_alert(engine.texts),
+        )

@@ -502,7 +502,9 @@ async def run_sender(
     await sender.run(stop)
 
 
-async def run_standalone(settings: Settings) -> None:
+async def run_standalone(
+    settings: Settings, *, on_undeliverable: Undeliverable | None = None
+) -> None:
     """`careerpilot sender`: runs the sender alone until SIGTERM or SIGINT."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -513,6 +515,6 @@ async def run_standalone(settings: Settings) -> None:
     db = Database.from_url(settings.effective_database_url)
     try:
         async with telegram_transport(settings) as transport:
-            await run_sender(db, transport, settings, stop)
+            await run_sender(db, transport, settings, stop, on_undeliverable=on_undeliverable)
     finally:
         await db.dispose()

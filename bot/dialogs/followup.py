@@ -1,0 +1,501 @@
+"""Follow-up: a year of check-ins on the cadence of the client's tracking category.
+
+When a counselor accepts a case, the plan for twelve months is made from its category
+(`bot/services/followup_plan.py`) and every check-in is queued in the outbox for 10:00 in the
+service's time zone, moved out of quiet hours. The check-in is a flow declared as data; its
+answers update the client's category (re-planning the future check-ins) and can ask for the
+counselor. Clients see and snooze their check-ins with /followups; counselors see what is due
+with /due and the answers, before and after, in /case.
+
+Buttons: g:FS:<followup> start a check-in · g:FZ:<followup>:<1d|3d|1w> snooze.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import datetime, time, timedelta
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+from bot.events import Button
+from bot.flow import N_, STAFF_ROLES, Answers, Command, Flow, Kind, Option, Registry, Step
+from bot.i18n import Texts
+from bot.services import followup_plan as planner
+from bot.services.triage import CATEGORY_LABELS
+from storage import cases as case_store
+from storage import followups as store
+from storage import outbox
+from storage.models import Case, FollowUp, User
+from storage.types import utcnow
+
+if TYPE_CHECKING:
+    from sqlmodel.ext.asyncio.session import AsyncSession
+
+    from bot.engine import Turn
+
+START = N_("📋 Start the check-in")
+SNOOZE = {"1d": N_("⏰ 1 day"), "3d": N_("⏰ 3 days"), "1w": N_("⏰ 1 week")}
+SNOOZED = N_("Moved to {{ day }}.")
+NOT_FOUND = N_("I could not find that check-in any more.")
+ALREADY_ANSWERED = N_("You have answered this check-in already. Thank you!")
+TALK_ALERT = N_(
+    "The client of case #{{ id }} asks to talk to you (check-in of {{ day }}). Open the case "
+    "with /case {{ id }}."
+)
+CATEGORY_MOVED = N_("Case #{{ id }} moved to: {{ label }} (from a check-in).")
+BLOCKED_ALERT = N_(
+    "The client of case #{{ id }} has blocked the bot: their check-ins are stopped. Reach them "
+    "another way."
+)
+FAILED_ALERT = N_(
+    "A scheduled message to the client of case #{{ id }} could not be delivered. Check the "
+    "case with /case {{ id }}."
+)
+
+STATUSES = (
+    Option("employed_full", N_("Working full-time, stable")),
+    Option("employed_part", N_("Working part-time or unstable")),
+    Option("unemployed", N_("Not working")),
+)
+EMPLOYERS = (
+    Option("private", N_("A private company")),
+    Option("public", N_("Public sector or state-owned")),
+    Option("own", N_("My own business")),
+    Option("welfare", N_("A public-welfare post")),
+    Option("other", N_("Other")),
+)
+TRAINING = (
+    Option("none", N_("No")),
+    Option("started", N_("I started a course")),
+    Option("finished", N_("I finished a course")),
+)
+CHOICE_LISTS = {"checkin_status": STATUSES, "employers": EMPLOYERS, "training": TRAINING}
+
+
+def _working(answers: Answers) -> bool:
+    return answers.get("status") in {"employed_full", "employed_part"}
+
+
+CHECKIN = Flow(
+    id="checkin",
+    version=1,
+    title=N_("Check-in"),
+    in_menu=False,
+    steps=(
+        Step(
+            "intro",
+            Kind.MESSAGE,
+            N_("A few questions on how things are going. It takes about two minutes."),
+        ),
+        Step(
+            "status",
+            Kind.CHOICE,
+            N_("What is your work situation now?"),
+            choices="checkin_status",
+            short=N_("Work situation"),
+        ),
+        Step(
+            "started",
+            Kind.DATE,
+            N_("Since when?"),
+            not_after="today",
+            required=False,
+            relevant=_working,
+            short=N_("Since"),
+        ),
+        Step(
+            "employer",
+            Kind.CHOICE,
+            N_("Who do you work for?"),
+            choices="employers",
+            relevant=_working,
+            short=N_("Employer"),
+        ),
+        Step(
+            "matches_goal",
+            Kind.YESNO,
+            N_("Does this work match your career goal?"),
+            relevant=_working,
+            short=N_("Matches my goal"),
+        ),
+        Step(
+            "wants_work",
+            Kind.YESNO,
+            N_("Do you want to find (other) work?"),
+            relevant=lambda a: a.get("status") != "employed_full",
+            short=N_("Looking for work"),
+        ),
+        Step(
+            "applications",
+            Kind.NUMBER,
+            N_("How many applications have you sent since the last check-in?"),
+            min_value=0,
+            max_value=500,
+            short=N_("Applications"),
+        ),
+        Step(
+            "interviews",
+            Kind.NUMBER,
+            N_("How many job interviews did you have?"),
+            min_value=0,
+            max_value=200,
+            short=N_("Interviews"),
+        ),
+        Step(
+            "offers",
+            Kind.NUMBER,
+            N_("How many job offers did you get?"),
+            min_value=0,
+            max_value=50,
+            short=N_("Offers"),
+        ),
+        Step(
+            "training",
+            Kind.CHOICE,
+            N_("Did you start or finish any training?"),
+            choices="training",
+            short=N_("Training"),
+        ),
+        Step(
+            "obstacles",
+            Kind.TEXT,
+            N_("Is anything in your way right now?"),
+            required=False,
+            max_length=1000,
+            short=N_("Obstacles"),
+        ),
+        Step(
+            "talk",
+            Kind.YESNO,
+            N_("Would you like your counselor to contact you?"),
+            short=N_("Wants to talk"),
+        ),
+        Step("review", Kind.REVIEW, N_("Your check-in:")),
+    ),
+)
+
+
+# ── planning ────────────────────────────────────────────────────────────────────────────────
+def _zone(turn: Turn) -> str:
+    return turn.engine.settings.default_timezone
+
+
+def _quiet(turn: Turn) -> tuple[time, time]:
+    start, _, end = turn.engine.settings.quiet_hours.partition("-")
+    return time.fromisoformat(start.strip()), time.fromisoformat(end.strip())
+
+
+def _moment(turn: Turn, day: Any) -> datetime:
+    """10:00 on that day in the service's zone, moved out of quiet hours."""
+    quiet_start, quiet_end = _quiet(turn)
+    zone = _zone(turn)
+    return planner.deliverable_at(planner.check_in_moment(day, zone), zone, quiet_start, quiet_end)
+
+
+async def _queue(turn: Turn, client: User, row: FollowUp) -> None:
+    text = turn.texts.render(client.locale, "checkin_invite.j2", day=row.due_on.isoformat())
+    label = turn.texts.text(client.locale, START)
+    message = await outbox.enqueue(
+        session=turn.session,
+        user_id=client.id or 0,
+        chat_id=client.telegram_id,
+        kind=f"checkin:{row.id}",
+        payload=outbox.rendered_payload(str(text), [[(str(label), f"g:FS:{row.id}")]]),
+        due_at=_moment(turn, row.due_on),
+    )
+    row.outbox_id = message.id
+    await store.add(session=turn.session, row=row)
+
+
+async def plan_for_case(turn: Turn, case: Case) -> int:
+    """Plans the client's twelve months of check-ins from the case's category."""
+    client = await case_store.get_user(session=turn.session, user_id=case.client_id)
+    if client is None or not case.category:
+        return 0
+    if any(
+        r.state == "planned"
+        for r in await store.of_user(session=turn.session, user_id=client.id or 0)
+    ):
+        return 0  # planned already (a second Accept changes nothing)
+    today = turn.engine.today()
+    days = planner.plan(case.category, today)
+    for day in days:
+        row = await store.add(
+            session=turn.session,
+            row=FollowUp(user_id=client.id or 0, due_on=day, category=case.category),
+        )
+        await _queue(turn, client, row)
+    return len(days)
+
+
+async def replan_case(turn: Turn, case: Case) -> None:
+    """Re-plans the future check-ins for the case's new category; past ones stay."""
+    client = await case_store.get_user(session=turn.session, user_id=case.client_id)
+    if client is None:
+        return
+    rows = await store.of_user(session=turn.session, user_id=client.id or 0)
+    if not rows:
+        return
+    start = min(r.created_at for r in rows).astimezone(ZoneInfo(_zone(turn))).date()
+    today = turn.engine.today()
+    kept = await store.cancel_from(session=turn.session, user_id=client.id or 0, day=today)
+    _, new = planner.replan(kept, case.category, start, today)
+    for day in new:
+        row = await store.add(
+            session=turn.session,
+            row=FollowUp(user_id=client.id or 0, due_on=day, category=case.category),
+        )
+        await _queue(turn, client, row)
+
+
+# ── the client's side ───────────────────────────────────────────────────────────────────────
+async def start_checkin(turn: Turn, arg: str) -> None:
+    """Opens the check-in questionnaire of a follow-up."""
+    row = await _row(turn, arg)
+    if row is None:
+        return
+    if row.state == "answered":
+        turn.send(turn.t(ALREADY_ANSWERED))
+        return
+    await turn.engine.open_form(turn, CHECKIN.id, {"followup_id": row.id})
+
+
+async def _row(turn: Turn, arg: str) -> FollowUp | None:
+    head = arg.split(":", 1)[0]
+    row = (
+        await store.get(session=turn.session, user_id=turn.user_id, followup_id=int(head))
+        if head.isdecimal() and len(head) < 12
+        else None
+    )
+    if row is None:
+        turn.reply.notice = turn.t(NOT_FOUND)
+    return row
+
+
+async def _answered(turn: Turn, answers: Answers) -> None:
+    """Stores the check-in, moves the category when the situation changed, alerts on request."""
+    from storage import repo
+
+    row = await _row(turn, str(answers.get("followup_id", "")))
+    await repo.clear_answers(session=turn.session, user_id=turn.user_id, flow_id=CHECKIN.id)
+    if row is None:
+        return
+    row.answers = {k: v for k, v in answers.items() if k != "followup_id"}
+    row.state, row.answered_at = "answered", utcnow()
+    await store.add(session=turn.session, row=row)
+    message = await store.outbox_row(session=turn.session, row=row)
+    if message is not None and message.state == "pending":  # answered before it was sent
+        message.state, message.last_error = "cancelled", "answered"
+        turn.session.add(message)
+    case = await case_store.get_case_for_client(session=turn.session, client_id=turn.user_id)
+    if case is None:
+        return
+    category = planner.category_after_checkin(
+        answers["status"],
+        # What the check-in does not ask about carries over from the current category.
+        household_zero=case.category == "zero_employment" and answers["status"] != "employed_full",
+        difficulty=case.category == "difficulty",
+        wants_work=bool(answers.get("wants_work", True)),
+    )
+    counselor = (
+        await case_store.get_user(session=turn.session, user_id=case.counselor_id)
+        if case.counselor_id
+        else None
+    )
+    if category != case.category:
+        case.category, case.category_reason, case.category_overridden = category, "checkin", False
+        await case_store.save_case(session=turn.session, case=case)
+        await replan_case(turn, case)
+        if counselor is not None:
+            label = turn.texts.plain(counselor.locale, CATEGORY_LABELS[category])
+            turn.send_to(
+                counselor,
+                turn.texts.text(counselor.locale, CATEGORY_MOVED, id=case.id, label=label),
+            )
+    if answers.get("talk") and counselor is not None:
+        turn.send_to(
+            counselor,
+            turn.texts.text(counselor.locale, TALK_ALERT, id=case.id, day=row.due_on.isoformat()),
+        )
+
+
+async def _after_checkin(turn: Turn, answers: Answers) -> None:
+    """Thanks the client and shows the next check-in."""
+    turn.screen = "menu"
+    upcoming = await _upcoming(turn)
+    turn.send(
+        turn.render(
+            "checkin_done.j2",
+            next=upcoming[0].due_on.isoformat() if upcoming else "",
+            talk=bool(answers.get("talk")),
+        )
+    )
+
+
+async def _upcoming(turn: Turn) -> list[FollowUp]:
+    today = turn.engine.today()
+    rows = await store.of_user(session=turn.session, user_id=turn.user_id)
+    return [r for r in rows if r.state == "planned" and r.due_on >= today]
+
+
+async def list_followups(turn: Turn, _: str) -> None:
+    """Shows the client's upcoming check-ins, with snooze buttons for the next one."""
+    upcoming = await _upcoming(turn)
+    rows = []
+    if upcoming:
+        first = upcoming[0]
+        rows.append(
+            [Button(turn.t(label), f"g:FZ:{first.id}:{key}") for key, label in SNOOZE.items()]
+        )
+    turn.send(
+        turn.render(
+            "followups.j2",
+            days=[r.due_on.isoformat() for r in upcoming],
+            quiet=turn.engine.settings.quiet_hours,
+        ),
+        rows,
+    )
+
+
+async def snooze(turn: Turn, arg: str) -> None:
+    """Moves a planned check-in by a day, three days or a week (never into quiet hours)."""
+    row = await _row(turn, arg)
+    option = arg.rpartition(":")[2]
+    if row is None or row.state != "planned" or option not in planner.SNOOZE_OPTIONS:
+        return
+    message = await store.outbox_row(session=turn.session, row=row)
+    now = utcnow()
+    current = message.due_at if message is not None else _moment(turn, row.due_on)
+    quiet_start, quiet_end = _quiet(turn)
+    moved = planner.deliverable_at(
+        planner.snoozed(current, option, now), _zone(turn), quiet_start, quiet_end
+    )
+    row.due_on = moved.astimezone(ZoneInfo(_zone(turn))).date()
+    if message is not None and message.state == "pending":
+        message.due_at = moved
+        turn.session.add(message)
+    await store.add(session=turn.session, row=row)
+    turn.send(turn.t(SNOOZED, day=row.due_on.isoformat()))
+    await list_followups(turn, "")
+
+
+# ── the counselor's side ────────────────────────────────────────────────────────────────────
+async def due(turn: Turn, _: str) -> None:
+    """Lists the counselor's clients with check-ins due, requests to talk, unreachable ones."""
+    pairs, _total = await case_store.cases_of(
+        session=turn.session,
+        counselor_id=None if turn.role == "admin" else turn.user_id,
+        limit=10_000,
+    )
+    today = turn.engine.today()
+    by_client = {case.client_id: case for case, _client in pairs}
+    clients: dict[int, User | None] = {case.client_id: client for case, client in pairs}
+    overdue = await store.due_for(session=turn.session, user_ids=list(by_client), today=today)
+    talks, unreachable = [], []
+    month_ago = utcnow() - timedelta(days=30)
+    for client_id, client in clients.items():
+        if client is not None and not client.active:
+            unreachable.append(_entry(by_client[client_id], client, ""))
+        for row in await store.of_user(session=turn.session, user_id=client_id):
+            if row.answers.get("talk") and row.answered_at and row.answered_at >= month_ago:
+                talks.append(_entry(by_client[client_id], client, row.due_on.isoformat()))
+    turn.send(
+        turn.render(
+            "due.j2",
+            overdue=[
+                _entry(by_client[r.user_id], clients.get(r.user_id), r.due_on.isoformat())
+                for r in overdue
+            ],
+            talks=talks,
+            unreachable=unreachable,
+        )
+    )
+
+
+def _entry(case: Case, client: User | None, day: str) -> dict[str, Any]:
+    return {"id": case.id, "name": (client.display_name if client else None) or "—", "day": day}
+
+
+async def case_section(turn: Turn, client_id: int, locale: str) -> str:
+    """The check-ins of a client for the case view: the plan and the answers, before/after."""
+    rows = await store.of_user(session=turn.session, user_id=client_id)
+    if not rows:
+        return ""
+    intake = await turn.engine.answers_of(
+        turn.session, client_id, turn.engine.registry.flows["intake"]
+    )
+    flows = turn.engine.registry
+    situations = {o.value: o.label for o in flows.choice_lists["situations"]}
+    statuses = {o.value: o.label for o in STATUSES}
+    answered = [r for r in rows if r.state == "answered"]
+    today = turn.engine.today()
+    upcoming = [r.due_on.isoformat() for r in rows if r.state == "planned" and r.due_on >= today]
+    before = intake.get("situation")
+    return str(
+        turn.texts.render(
+            locale,
+            "case_followups.j2",
+            before=turn.texts.plain(locale, situations[before]) if before in situations else "",
+            checkins=[
+                {
+                    "day": r.due_on.isoformat(),
+                    "status": turn.texts.plain(
+                        locale, statuses.get(str(r.answers.get("status")), "")
+                    ),
+                    "applications": r.answers.get("applications"),
+                    "interviews": r.answers.get("interviews"),
+                    "offers": r.answers.get("offers"),
+                    "talk": bool(r.answers.get("talk")),
+                    "obstacles": r.answers.get("obstacles") or "",
+                }
+                for r in answered
+            ],
+            next=upcoming[0] if upcoming else "",
+            planned=len(upcoming),
+        )
+    )
+
+
+def counselor_alert(texts: Texts) -> Callable[[AsyncSession, int, str], Awaitable[None]]:
+    """The sender's hook for undeliverable messages: queues a note to the client's counselor.
+
+    It runs inside the transaction that records the failure, so the alert is queued exactly
+    when the failure is.
+    """
+
+    async def alert(session: AsyncSession, user_id: int, reason: str) -> None:
+        case = await case_store.get_case_for_client(session=session, client_id=user_id)
+        if case is None or case.counselor_id is None:
+            return
+        counselor = await case_store.get_user(session=session, user_id=case.counselor_id)
+        if counselor is None or not counselor.active:
+            return
+        message = BLOCKED_ALERT if reason == outbox.BLOCKED else FAILED_ALERT
+        text = texts.text(counselor.locale, message, id=case.id)
+        await outbox.enqueue(
+            session=session,
+            user_id=counselor.id or 0,
+            chat_id=counselor.telegram_id,
+            kind=f"alert:{case.id}",
+            payload=outbox.rendered_payload(str(text)),
+            due_at=utcnow(),
+        )
+
+    return alert
+
+
+def register(registry: Registry) -> None:
+    """Adds the check-in questionnaire, /followups, /due and their buttons."""
+    for name, options in CHOICE_LISTS.items():
+        registry.add_choices(name, options)
+    registry.add_flow(
+        Flow(**{**CHECKIN.__dict__, "on_complete": _answered, "after": _after_checkin})
+    )
+    registry.add_command(Command("followups", list_followups, N_("your upcoming check-ins")))
+    registry.add_command(
+        Command(
+            "due", due, N_("follow-ups due, requests to talk, unreachable clients"), STAFF_ROLES
+        )
+    )
+    registry.add_action("FS", start_checkin)
+    registry.add_action("FZ", snooze)
