@@ -7,7 +7,7 @@ from datetime import date
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.models import FollowUp, OutboxMessage
+from storage.models import FollowUp, OutboxMessage, ServiceOffer
 
 
 async def of_user(*, session: AsyncSession, user_id: int) -> list[FollowUp]:
@@ -68,5 +68,21 @@ async def due_for(*, session: AsyncSession, user_ids: list[int], today: date) ->
             col(FollowUp.due_on) <= today,
         )
         .order_by(col(FollowUp.due_on))
+    )
+    return list(rows.all())
+
+
+async def add_offer(*, session: AsyncSession, offer: ServiceOffer) -> ServiceOffer:
+    session.add(offer)
+    await session.flush()
+    return offer
+
+
+async def offers(*, session: AsyncSession, case_id: int) -> list[ServiceOffer]:
+    """The offers made on a case, oldest first."""
+    rows = await session.exec(
+        select(ServiceOffer)
+        .where(col(ServiceOffer.case_id) == case_id)
+        .order_by(col(ServiceOffer.offered_on), col(ServiceOffer.id))
     )
     return list(rows.all())

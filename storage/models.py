@@ -354,3 +354,22 @@ class FollowUp(SQLModel, table=True):
     answers: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
     answered_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class ServiceOffer(SQLModel, table=True):
+    """A guidance session, job offer or training offer a counselor made to a client.
+
+    Counted against the service target: within three months of acceptance one guidance
+    session, three suitable job offers and one training offer.
+    """
+
+    __tablename__ = "service_offers"
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("cases.id", ondelete="CASCADE"), nullable=False)
+    )
+    kind: str = Field(max_length=16)  # "guidance" | "job" | "training"
+    description: str = Field(max_length=500)
+    offered_on: date = Field(sa_column=Column(Date, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

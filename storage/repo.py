@@ -27,6 +27,7 @@ from storage.models import (
     OutboxMessage,
     ProcessedUpdate,
     Professional,
+    ServiceOffer,
     Target,
     User,
 )
@@ -199,6 +200,7 @@ USER_TABLES: tuple[Any, ...] = (
 )
 # Tables holding a client's case, selected by case id.
 CASE_TABLES: tuple[tuple[Any, Any], ...] = (
+    (ServiceOffer, ServiceOffer.case_id),
     (CaseNote, CaseNote.case_id),
     (CaseMessage, CaseMessage.case_id),
     (Case, Case.id),

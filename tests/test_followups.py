@@ -196,3 +196,69 @@ async def test_the_case_shows_the_check_ins_against_the_situation_at_intake(engi
         f"{first.due_on.isoformat()}: Working part-time or unstable · 5 applications, "
         "2 interviews, 0 offers · Childcare is hard to find"
     ) in text
+
+
+async def test_closing_a_case_sends_the_effect_and_satisfaction_questionnaire(engine, team):
+    counselor, client = await accepted(engine, team)
+    [case] = await rows(engine, Case)
+    await counselor.send(f"/close {case.id}")
+    assert f"Case #{case.id} is closed." in counselor.last
+    assert await planned(engine) == [
+        r for r in await planned(engine) if r.kind == "effect"
+    ]  # the remaining check-ins stopped
+    now_row, later = await planned(engine)
+    assert (now_row.due_on, later.due_on) == (date.today(), add_months(date.today(), 12))
+    [message] = await rows(engine, OutboxMessage, col(OutboxMessage.id) == now_row.outbox_id)
+    assert "How did the guidance help you?" in message.payload["text"]
+    assert invitation(message) == f"g:FS:{now_row.id}"
+    await client.press_data(invitation(message))
+    await client.answer("Mostly", "Somewhat", "A little", "Very useful", "Skip »", "Useful")
+    await client.answer("Extremely useful", "More evening sessions")
+    await client.answer("Very good", "Good", "Skip »")
+    assert "Your answers:" in client.last
+    await client.press("✔ Looks right")
+    [answered] = [r for r in await rows(engine, FollowUp) if r.state == "answered"]
+    assert answered.answers["counselor_rating"] == 4 and answered.answers["bot_rating"] == 3
+    await counselor.send(f"/case {case.id}")
+    assert "Effect questionnaire" in counselor.last and "More evening sessions" in counselor.last
+    assert "Counselor's service 4" in counselor.last
+    # a year later the effect questionnaire comes back, without the satisfaction part
+    await client.press_data(f"g:FS:{later.id}")
+    await client.answer("Completely", "Mostly", "Mostly")
+    for _ in range(5):
+        await client.press("Skip »")
+    assert "Your answers:" in client.last and "Counselor's service" not in client.last
+
+
+async def test_offers_count_toward_the_three_month_service_target(engine, team):
+    counselor, client = await accepted(engine, team)
+    [case] = await rows(engine, Case)
+    await counselor.send(f"/offer {case.id} job")
+    assert "Usage: /offer" in counselor.last
+    await counselor.send(f"/offer {case.id} job Lab technician at <City> Hospital")
+    assert f"Recorded on case #{case.id}: job offer." in counselor.last
+    assert "Your counselor has a job offer for you: Lab technician at <City> Hospital" in (
+        client.last
+    )
+    await counselor.send(f"/offer {case.id} guidance Career planning session on Friday")
+    await counselor.send(f"/offer {case.id} training Forklift licence course")
+    await counselor.send(f"/case {case.id}")
+    deadline = add_months(date.today(), 3).isoformat()
+    assert (
+        f"Service target by {deadline}: guidance session 1/1, job offer 1/3, training offer 1/1"
+        " — open"
+    ) in counselor.last
+    for number in (2, 3):
+        await counselor.send(f"/offer {case.id} job Job number {number}")
+    await counselor.send(f"/case {case.id}")
+    assert "job offer 3/3, training offer 1/1 — met" in counselor.last
+    await client.send("/followups")
+    assert "Offered to you" in client.last and "Forklift licence course" in client.last
+
+
+async def test_a_counselor_cannot_record_offers_on_someone_elses_case(engine, team):
+    await accepted(engine, team)
+    [case] = await rows(engine, Case)
+    other = team[2]
+    await other.send(f"/offer {case.id} job Something")
+    assert "I don't know that command" in other.seen()

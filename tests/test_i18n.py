@@ -493,10 +493,18 @@ CASES: dict[str, tuple[str, dict[str, Any]]] = {
     "reminder_before": ("reminder_before.j2", {"name": USER_NAME, "when": "2027-01-15 15:00"}),
     "reminder_after": ("reminder_after.j2", {"name": USER_NAME}),
     "reminder_thanks": ("reminder_thanks.j2", {"name": USER_NAME}),
-    "checkin_invite": ("checkin_invite.j2", {"day": "2027-01-15"}),
+    "checkin_invite": ("checkin_invite.j2", {"day": "2027-01-15", "kind": "checkin"}),
+    "effect_invite": ("checkin_invite.j2", {"day": "2027-01-15", "kind": "effect"}),
     "checkin_done": ("checkin_done.j2", {"next": "2027-02-15", "talk": True}),
     "checkin_done_last": ("checkin_done.j2", {"next": "", "talk": False}),
-    "followups": ("followups.j2", {"days": ["2027-01-15"], "quiet": "21:00-08:00"}),
+    "followups": (
+        "followups.j2",
+        {
+            "days": ["2027-01-15"],
+            "quiet": "21:00-08:00",
+            "offers": [{"day": "2027-01-02", "kind": "岗位推荐", "text": USER_TEXT}],
+        },
+    ),
     "followups_none": ("followups.j2", {"days": [], "quiet": "21:00-08:00"}),
     "due": (
         "due.j2",
@@ -524,6 +532,20 @@ CASES: dict[str, tuple[str, dict[str, Any]]] = {
             ],
             "next": "2027-02-15",
             "planned": 10,
+            "target": {
+                "deadline": "2027-03-01",
+                "overall": "missed",
+                "kinds": [{"kind": "岗位推荐", "done": 1, "needed": 3}],
+                "offers": [{"day": "2027-01-02", "kind": "岗位推荐", "text": USER_TEXT}],
+            },
+            "effects": [
+                {
+                    "day": "2027-01-15",
+                    "ratings": [("目标清晰度", 4)],
+                    "improve": USER_TEXT,
+                    "comments": USER_NAME,
+                }
+            ],
         },
     ),
 }

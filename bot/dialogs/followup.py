@@ -25,7 +25,7 @@ from bot.services.triage import CATEGORY_LABELS
 from storage import cases as case_store
 from storage import followups as store
 from storage import outbox
-from storage.models import Case, FollowUp, User
+from storage.models import Case, FollowUp, ServiceOffer, User
 from storage.types import utcnow
 
 if TYPE_CHECKING:
@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from bot.engine import Turn
 
 START = N_("📋 Start the check-in")
+START_EFFECT = N_("📝 Answer the questionnaire")
 SNOOZE = {"1d": N_("⏰ 1 day"), "3d": N_("⏰ 3 days"), "1w": N_("⏰ 1 week")}
 SNOOZED = N_("Moved to {{ day }}.")
 NOT_FOUND = N_("I could not find that check-in any more.")
@@ -175,6 +176,131 @@ CHECKIN = Flow(
 )
 
 
+USEFUL = (
+    N_("Not useful"),
+    N_("A little useful"),
+    N_("Useful"),
+    N_("Very useful"),
+    N_("Extremely useful"),
+)
+RATING = (N_("Poor"), N_("Fair"), N_("Good"), N_("Very good"), N_("Excellent"))
+HOW_MUCH = (N_("Not at all"), N_("A little"), N_("Somewhat"), N_("Mostly"), N_("Completely"))
+
+
+def _rated(name: str, label: str, short: str, points: tuple[str, ...], **kw: Any) -> Step:
+    return Step(name, Kind.SCALE, label, point_labels=points, short=short, **kw)
+
+
+EFFECT = Flow(
+    id="effect",
+    version=1,
+    title=N_("How the guidance helped"),
+    in_menu=False,
+    steps=(
+        Step(
+            "intro",
+            Kind.MESSAGE,
+            N_("Looking back on the guidance: a few questions on what changed. About 3 minutes."),
+        ),
+        _rated("clarity", N_("How clear are your career goals now?"), N_("Clear goals"), HOW_MUCH),
+        _rated(
+            "confidence",
+            N_("How confident are you that you can reach them?"),
+            N_("Confidence"),
+            HOW_MUCH,
+        ),
+        _rated("progress", N_("How far have you got with your plan?"), N_("Progress"), HOW_MUCH),
+        _rated(
+            "useful_intake",
+            N_("How useful was the intake interview?"),
+            N_("Intake"),
+            USEFUL,
+            required=False,
+        ),
+        _rated(
+            "useful_assessment",
+            N_("How useful was the self-assessment?"),
+            N_("Self-assessment"),
+            USEFUL,
+            required=False,
+        ),
+        _rated(
+            "useful_interviews",
+            N_("How useful were the informational interviews?"),
+            N_("Informational interviews"),
+            USEFUL,
+            required=False,
+        ),
+        _rated(
+            "useful_counselor",
+            N_("How useful were the talks with your counselor?"),
+            N_("Counselor"),
+            USEFUL,
+            required=False,
+        ),
+        Step(
+            "improve",
+            Kind.TEXT,
+            N_("What should we improve?"),
+            required=False,
+            max_length=1000,
+            short=N_("To improve"),
+        ),
+        _rated(
+            "counselor_rating",
+            N_("How do you rate your counselor's service?"),
+            N_("Counselor's service"),
+            RATING,
+            relevant=lambda a: bool(a.get("with_satisfaction")),
+        ),
+        _rated(
+            "bot_rating",
+            N_("How do you rate this assistant?"),
+            N_("This assistant"),
+            RATING,
+            relevant=lambda a: bool(a.get("with_satisfaction")),
+        ),
+        Step(
+            "comments",
+            Kind.TEXT,
+            N_("Anything else you would like to tell us?"),
+            required=False,
+            relevant=lambda a: bool(a.get("with_satisfaction")),
+            max_length=1000,
+            short=N_("Comments"),
+        ),
+        Step("review", Kind.REVIEW, N_("Your answers:")),
+    ),
+)
+OFFER_KINDS = {
+    "guidance": N_("guidance session"),
+    "job": N_("job offer"),
+    "training": N_("training offer"),
+}
+OFFER_USAGE = N_(
+    "Usage: /offer, the case number, guidance, job or training, and a description. For "
+    "example: /offer 12 job Lab technician at City Hospital"
+)
+OFFER_SAVED = N_("Recorded on case #{{ id }}: {{ kind }}. The client has been told.")
+OFFER_TO_CLIENT = N_("Your counselor has a {{ kind }} for you: {{ text }}")
+CLOSED = N_(
+    "Case #{{ id }} is closed. The client gets the effect and satisfaction questionnaire now "
+    "and the effect questionnaire again in twelve months."
+)
+FLOWS_BY_KIND = {"checkin": "checkin", "effect": "effect"}
+EFFECT_RATINGS = (
+    "clarity",
+    "confidence",
+    "progress",
+    "useful_intake",
+    "useful_assessment",
+    "useful_interviews",
+    "useful_counselor",
+    "counselor_rating",
+    "bot_rating",
+)
+
+
 # ── planning ────────────────────────────────────────────────────────────────────────────────
 def _zone(turn: Turn) -> str:
     return turn.engine.settings.default_timezone
@@ -192,16 +318,24 @@ def _moment(turn: Turn, day: Any) -> datetime:
     return planner.deliverable_at(planner.check_in_moment(day, zone), zone, quiet_start, quiet_end)
 
 
-async def _queue(turn: Turn, client: User, row: FollowUp) -> None:
-    text = turn.texts.render(client.locale, "checkin_invite.j2", day=row.due_on.isoformat())
-    label = turn.texts.text(client.locale, START)
+def _deliverable_now(turn: Turn) -> datetime:
+    """Now, or the end of the quiet hours if it is quiet now."""
+    quiet_start, quiet_end = _quiet(turn)
+    return planner.deliverable_at(utcnow(), _zone(turn), quiet_start, quiet_end)
+
+
+async def _queue(turn: Turn, client: User, row: FollowUp, *, now: bool = False) -> None:
+    text = turn.texts.render(
+        client.locale, "checkin_invite.j2", day=row.due_on.isoformat(), kind=row.kind
+    )
+    label = turn.texts.text(client.locale, START_EFFECT if row.kind == "effect" else START)
     message = await outbox.enqueue(
         session=turn.session,
         user_id=client.id or 0,
         chat_id=client.telegram_id,
         kind=f"checkin:{row.id}",
         payload=outbox.rendered_payload(str(text), [[(str(label), f"g:FS:{row.id}")]]),
-        due_at=_moment(turn, row.due_on),
+        due_at=_deliverable_now(turn) if now else _moment(turn, row.due_on),
     )
     row.outbox_id = message.id
     await store.add(session=turn.session, row=row)
@@ -257,7 +391,10 @@ async def start_checkin(turn: Turn, arg: str) -> None:
     if row.state == "answered":
         turn.send(turn.t(ALREADY_ANSWERED))
         return
-    await turn.engine.open_form(turn, CHECKIN.id, {"followup_id": row.id})
+    values: dict[str, Any] = {"followup_id": row.id}
+    if row.kind == "effect" and row.answers.get("with_satisfaction"):
+        values["with_satisfaction"] = True  # the first effect questionnaire asks it too
+    await turn.engine.open_form(turn, FLOWS_BY_KIND.get(row.kind, CHECKIN.id), values)
 
 
 async def _row(turn: Turn, arg: str) -> FollowUp | None:
@@ -319,6 +456,112 @@ async def _answered(turn: Turn, answers: Answers) -> None:
         )
 
 
+async def _effect_answered(turn: Turn, answers: Answers) -> None:
+    """Stores the effect (and satisfaction) answers on their follow-up."""
+    from storage import repo
+
+    row = await _row(turn, str(answers.get("followup_id", "")))
+    await repo.clear_answers(session=turn.session, user_id=turn.user_id, flow_id=EFFECT.id)
+    if row is None:
+        return
+    row.answers = {k: v for k, v in answers.items() if k != "followup_id"}
+    row.state, row.answered_at = "answered", utcnow()
+    await store.add(session=turn.session, row=row)
+    message = await store.outbox_row(session=turn.session, row=row)
+    if message is not None and message.state == "pending":
+        message.state, message.last_error = "cancelled", "answered"
+        turn.session.add(message)
+
+
+async def offer(turn: Turn, args: str) -> None:
+    """Records a guidance session, job offer or training offer and tells the client."""
+    from bot.dialogs import counselor
+    from bot.parsing import clean
+
+    raw_id, _, rest = args.strip().partition(" ")
+    kind, _, description = rest.strip().partition(" ")
+    description = clean(description)[:500]
+    if kind not in OFFER_KINDS or not description:
+        turn.send(turn.t(OFFER_USAGE))
+        return
+    case = await counselor.staff_action(turn, raw_id, "offer")
+    if case is None:
+        return
+    await store.add_offer(
+        session=turn.session,
+        offer=ServiceOffer(
+            case_id=case.id or 0,
+            kind=kind,
+            description=description,
+            offered_on=turn.engine.today(),
+        ),
+    )
+    client = await case_store.get_user(session=turn.session, user_id=case.client_id)
+    if client is not None:
+        label = turn.texts.plain(client.locale, OFFER_KINDS[kind])
+        turn.send_to(
+            client, turn.texts.text(client.locale, OFFER_TO_CLIENT, kind=label, text=description)
+        )
+    turn.send(turn.t(OFFER_SAVED, id=case.id, kind=turn.plain(OFFER_KINDS[kind])))
+
+
+async def target_context(turn: Turn, case: Case, locale: str) -> dict[str, Any]:
+    """The three-month service target of a case and the offers made, in `locale`."""
+    made = await store.offers(session=turn.session, case_id=case.id or 0)
+    accepted = (case.assigned_at or case.created_at).astimezone(ZoneInfo(_zone(turn))).date()
+    status = planner.target_status(
+        [(o.kind, o.offered_on) for o in made], accepted, turn.engine.today()
+    )
+    return {
+        "deadline": status["deadline"].isoformat(),
+        "overall": status["overall"],
+        "kinds": [
+            {
+                "kind": turn.texts.plain(locale, OFFER_KINDS[kind]),
+                "done": counts["done"],
+                "needed": counts["needed"],
+            }
+            for kind, counts in status["kinds"].items()
+        ],
+        "offers": [
+            {
+                "day": o.offered_on.isoformat(),
+                "kind": turn.texts.plain(locale, OFFER_KINDS[o.kind]),
+                "text": o.description,
+            }
+            for o in made
+        ],
+    }
+
+
+async def close_case(turn: Turn, args: str) -> None:
+    """Closes a case: the rest of the plan stops and the effect questionnaire is planned."""
+    from bot.dialogs import counselor
+
+    case = await counselor.staff_action(turn, args, "close")
+    if case is None:
+        return
+    client = await case_store.get_user(session=turn.session, user_id=case.client_id)
+    case.status = "closed"
+    await case_store.save_case(session=turn.session, case=case)
+    today = turn.engine.today()
+    if client is not None:
+        await store.cancel_from(session=turn.session, user_id=client.id or 0, day=today)
+        for index, day in enumerate(planner.effect_dates(today)):
+            row = await store.add(
+                session=turn.session,
+                row=FollowUp(
+                    user_id=client.id or 0,
+                    kind="effect",
+                    due_on=day,
+                    category=case.category,
+                    answers={"with_satisfaction": True} if index == 0 else {},
+                ),
+            )
+            await _queue(turn, client, row, now=index == 0)
+    turn.send(turn.t(CLOSED, id=case.id))
+
+
 async def _after_checkin(turn: Turn, answers: Answers) -> None:
     """Thanks the client and shows the next check-in."""
     turn.screen = "menu"
@@ -347,11 +590,14 @@ async def list_followups(turn: Turn, _: str) -> None:
         rows.append(
             [Button(turn.t(label), f"g:FZ:{first.id}:{key}") for key, label in SNOOZE.items()]
         )
+    case = await case_store.get_case_for_client(session=turn.session, client_id=turn.user_id)
+    target = await target_context(turn, case, turn.locale) if case and case.assigned_at else None
     turn.send(
         turn.render(
             "followups.j2",
             days=[r.due_on.isoformat() for r in upcoming],
             quiet=turn.engine.settings.quiet_hours,
+            offers=target["offers"] if target else [],
         ),
         rows,
     )
@@ -419,7 +665,8 @@ def _entry(case: Case, client: User | None, day: str) -> dict[str, Any]:
 async def case_section(turn: Turn, client_id: int, locale: str) -> str:
     """The check-ins of a client for the case view: the plan and the answers, before/after."""
     rows = await store.of_user(session=turn.session, user_id=client_id)
-    if not rows:
+    case = await case_store.get_case_for_client(session=turn.session, client_id=client_id)
+    if not rows or case is None:
         return ""
     intake = await turn.engine.answers_of(
         turn.session, client_id, turn.engine.registry.flows["intake"]
@@ -427,7 +674,8 @@ async def case_section(turn: Turn, client_id: int, locale: str) -> str:
     flows = turn.engine.registry
     situations = {o.value: o.label for o in flows.choice_lists["situations"]}
     statuses = {o.value: o.label for o in STATUSES}
-    answered = [r for r in rows if r.state == "answered"]
+    answered = [r for r in rows if r.state == "answered" and r.kind == "checkin"]
+    effects = [r for r in rows if r.state == "answered" and r.kind == "effect"]
     today = turn.engine.today()
     upcoming = [r.due_on.isoformat() for r in rows if r.state == "planned" and r.due_on >= today]
     before = intake.get("situation")
@@ -452,6 +700,20 @@ async def case_section(turn: Turn, client_id: int, locale: str) -> str:
             ],
             next=upcoming[0] if upcoming else "",
             planned=len(upcoming),
+            target=await target_context(turn, case, locale),
+            effects=[
+                {
+                    "day": r.due_on.isoformat(),
+                    "ratings": [
+                        (turn.texts.plain(locale, EFFECT.step(name).review_label), r.answers[name])
+                        for name in EFFECT_RATINGS
+                        if isinstance(r.answers.get(name), int)
+                    ],
+                    "improve": r.answers.get("improve") or "",
+                    "comments": r.answers.get("comments") or "",
+                }
+                for r in effects
+            ],
         )
     )
 
@@ -491,7 +753,21 @@ def register(registry: Registry) -> None:
     registry.add_flow(
         Flow(**{**CHECKIN.__dict__, "on_complete": _answered, "after": _after_checkin})
     )
+    registry.add_flow(
+        Flow(**{**EFFECT.__dict__, "on_complete": _effect_answered, "after": _after_checkin})
+    )
     registry.add_command(Command("followups", list_followups, N_("your upcoming check-ins")))
+    registry.add_command(
+        Command("offer", offer, N_("record an offer: /offer 12 job description"), STAFF_ROLES)
+    )
+    registry.add_command(
+        Command(
+            "close",
+            close_case,
+            N_("close a case, send the effect questionnaire: /close 12"),
+            STAFF_ROLES,
+        )
+    )
     registry.add_command(
         Command(
             "due", due, N_("follow-ups due, requests to talk, unreachable clients"), STAFF_ROLES

@@ -1,4 +1,4 @@
-"""follow-up plan: check-ins per client
+"""follow-up plan: check-ins per client, service offers per case
 
 Revision ID: 0005
 Revises: 0004
@@ -39,8 +39,21 @@ def upgrade() -> None:
     with op.batch_alter_table("followups", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_followups_user_id"), ["user_id"], unique=False)
 
+    op.create_table(
+        "service_offers",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("case_id", sa.Integer(), nullable=False),
+        sa.Column("kind", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+        sa.Column("description", sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
+        sa.Column("offered_on", sa.Date(), nullable=False),
+        sa.Column("created_at", storage.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["case_id"], ["cases.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id"),
+    )
+
 
 def downgrade() -> None:
+    op.drop_table("service_offers")
     with op.batch_alter_table("followups", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_followups_user_id"))
     op.drop_table("followups")
