@@ -33,6 +33,9 @@ class User(UserBase, table=True):
     consent_version: str | None = Field(default=None, max_length=32)
     active: bool = Field(default=True)
     blocked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # Chosen by the person for their check-ins; empty means the service's settings.
+    timezone: str | None = Field(default=None, max_length=64)
+    quiet_hours: str | None = Field(default=None, max_length=16)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 

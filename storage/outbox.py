@@ -277,3 +277,13 @@ async def count_by_state(*, session: AsyncSession) -> dict[str, int]:
     counts = dict.fromkeys(STATES, 0)
     counts.update({state: int(count) for state, count in result.all()})
     return counts
+
+
+async def has_kind(*, session: AsyncSession, user_id: int, kind: str) -> bool:
+    """Whether a message of this kind was ever queued for the person (e.g. this week's digest)."""
+    rows = await session.exec(
+        select(OutboxMessage.id)
+        .where(col(OutboxMessage.user_id) == user_id, col(OutboxMessage.kind) == kind)
+        .limit(1)
+    )
+    return rows.first() is not None

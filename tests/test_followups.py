@@ -262,3 +262,46 @@ async def test_a_counselor_cannot_record_offers_on_someone_elses_case(engine, te
     other = team[2]
     await other.send(f"/offer {case.id} job Something")
     assert "I don't know that command" in other.seen()
+
+
+async def test_a_client_chooses_a_time_zone_and_quiet_hours_for_the_check_ins(engine, team):
+    _, client = await accepted(engine, team)
+    await client.send("/followups")
+    assert "🌐 Time zone: UTC" in client.buttons()
+    await client.press("🌐 Time zone: UTC")
+    await client.press("Asia/Shanghai")
+    assert "Time zone set to Asia/Shanghai." in client.seen()
+    first = (await planned(engine))[0]
+    [message] = await rows(engine, OutboxMessage, col(OutboxMessage.id) == first.outbox_id)
+    day = first.due_on
+    assert message.due_at == datetime(day.year, day.month, day.day, 2, tzinfo=UTC)  # 10:00 CST
+    await client.press("🌙 Quiet hours: 21:00-08:00")
+    await client.press("22:00-07:00")
+    assert "quiet hours (22:00-07:00)" in client.last
+    [stored] = await rows(engine, User, col(User.telegram_id) == CLIENT_ID)
+    assert (stored.timezone, stored.quiet_hours) == ("Asia/Shanghai", "22:00-07:00")
+
+
+async def test_each_counselor_gets_one_weekly_digest_of_what_is_due(engine, team):
+    from bot.dialogs.followup import queue_weekly_digests
+
+    counselor, client = await accepted(engine, team)
+    followups = await planned(engine)
+    async with engine.db.unit_of_work() as session:
+        await session.exec(
+            update(FollowUp)
+            .where(col(FollowUp.id) == followups[0].id)
+            .values(due_on=date.today() - timedelta(days=2))
+        )
+    today = date.today()
+    for _ in range(2):  # checked hourly: queued once a week
+        async with engine.db.unit_of_work() as session:
+            await queue_weekly_digests(session, engine.texts, engine.settings, today)
+    [carl] = await rows(engine, User, col(User.telegram_id) == 200)
+    digests = [m for m in await rows(engine, OutboxMessage) if m.kind.startswith("digest:")]
+    assert [m.user_id for m in digests] == [carl.id]
+    week = today.isocalendar()
+    assert digests[0].kind == f"digest:{week.year}-W{week.week:02d}"
+    text = digests[0].payload["text"]
+    assert "Check-ins due or overdue: 1 · asked to talk: 0 · unreachable: 0" in text
+    assert (today - timedelta(days=2)).isoformat() in text

@@ -515,6 +515,15 @@ CASES: dict[str, tuple[str, dict[str, Any]]] = {
         },
     ),
     "due_none": ("due.j2", {"overdue": [], "talks": [], "unreachable": []}),
+    "digest": (
+        "digest.j2",
+        {
+            "week": "2027-W03",
+            "overdue": [{"id": 7, "name": USER_NAME, "day": "2027-01-15"}],
+            "talks": [{"id": 7, "name": USER_TEXT, "day": "2027-01-15"}],
+            "unreachable": [],
+        },
+    ),
     "case_followups": (
         "case_followups.j2",
         {

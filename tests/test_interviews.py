@@ -433,3 +433,18 @@ async def test_export_holds_the_professionals_and_delete_erases_them(engine):
     await ann.press("Yes, erase everything")
     for table in (Professional, Interview, Target, OutboxMessage):
         assert await rows(engine, table) == []
+
+
+async def test_reminders_never_fall_in_quiet_hours(engine):
+    ann = await student(engine)
+    await add_field(ann)
+    await ann.press(f"🎯 {FIELD}")
+    await add_professional(ann, "Li Na", "Senior (10+ years, or a manager)")
+    await ann.press("📅 Meeting date")
+    await ann.answer("2027-01-15", "23:00", "Phone")  # a late call: reminders would fall at night
+    due = {r.kind.split(":")[1]: r.due_at for r in await rows(engine, OutboxMessage)}
+    assert due == {
+        "before": datetime(2027, 1, 15, 8, 0, tzinfo=UTC),  # 23:00 the day before → 08:00
+        "after": datetime(2027, 1, 16, 8, 0, tzinfo=UTC),  # midnight → 08:00
+        "thanks": datetime(2027, 1, 16, 19, 0, tzinfo=UTC),
+    }

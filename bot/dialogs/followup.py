@@ -13,7 +13,7 @@ Buttons: g:FS:<followup> start a check-in · g:FZ:<followup>:<1d|3d|1w> snooze.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -302,26 +302,29 @@ EFFECT_RATINGS = (
 
 
 # ── planning ────────────────────────────────────────────────────────────────────────────────
-def _zone(turn: Turn) -> str:
-    return turn.engine.settings.default_timezone
+def _zone(turn: Turn, person: User | None = None) -> str:
+    """The person's own time zone, else the service's."""
+    return (person.timezone if person else None) or turn.engine.settings.default_timezone
 
 
-def _quiet(turn: Turn) -> tuple[time, time]:
-    start, _, end = turn.engine.settings.quiet_hours.partition("-")
+def _quiet(turn: Turn, person: User | None = None) -> tuple[time, time]:
+    """The person's own quiet hours, else the service's."""
+    window = (person.quiet_hours if person else None) or turn.engine.settings.quiet_hours
+    start, _, end = window.partition("-")
     return time.fromisoformat(start.strip()), time.fromisoformat(end.strip())
 
 
-def _moment(turn: Turn, day: Any) -> datetime:
-    """10:00 on that day in the service's zone, moved out of quiet hours."""
-    quiet_start, quiet_end = _quiet(turn)
-    zone = _zone(turn)
+def _moment(turn: Turn, day: Any, person: User | None = None) -> datetime:
+    """10:00 on that day in the person's zone, moved out of their quiet hours."""
+    quiet_start, quiet_end = _quiet(turn, person)
+    zone = _zone(turn, person)
     return planner.deliverable_at(planner.check_in_moment(day, zone), zone, quiet_start, quiet_end)
 
 
-def _deliverable_now(turn: Turn) -> datetime:
+def _deliverable_now(turn: Turn, person: User | None = None) -> datetime:
     """Now, or the end of the quiet hours if it is quiet now."""
-    quiet_start, quiet_end = _quiet(turn)
-    return planner.deliverable_at(utcnow(), _zone(turn), quiet_start, quiet_end)
+    quiet_start, quiet_end = _quiet(turn, person)
+    return planner.deliverable_at(utcnow(), _zone(turn, person), quiet_start, quiet_end)
 
 
 async def _queue(turn: Turn, client: User, row: FollowUp, *, now: bool = False) -> None:
@@ -335,7 +338,7 @@ async def _queue(turn: Turn, client: User, row: FollowUp, *, now: bool = False) 
         chat_id=client.telegram_id,
         kind=f"checkin:{row.id}",
         payload=outbox.rendered_payload(str(text), [[(str(label), f"g:FS:{row.id}")]]),
-        due_at=_deliverable_now(turn) if now else _moment(turn, row.due_on),
+        due_at=_deliverable_now(turn, client) if now else _moment(turn, row.due_on, client),
     )
     row.outbox_id = message.id
     await store.add(session=turn.session, row=row)
@@ -370,7 +373,7 @@ async def replan_case(turn: Turn, case: Case) -> None:
     rows = await store.of_user(session=turn.session, user_id=client.id or 0)
     if not rows:
         return
-    start = min(r.created_at for r in rows).astimezone(ZoneInfo(_zone(turn))).date()
+    start = min(r.created_at for r in rows).astimezone(ZoneInfo(_zone(turn, client))).date()
     today = turn.engine.today()
     kept = await store.cancel_from(session=turn.session, user_id=client.id or 0, day=today)
     _, new = planner.replan(kept, case.category, start, today)
@@ -590,13 +593,14 @@ async def list_followups(turn: Turn, _: str) -> None:
         rows.append(
             [Button(turn.t(label), f"g:FZ:{first.id}:{key}") for key, label in SNOOZE.items()]
         )
+    rows.append(_settings_row(turn))
     case = await case_store.get_case_for_client(session=turn.session, client_id=turn.user_id)
     target = await target_context(turn, case, turn.locale) if case and case.assigned_at else None
     turn.send(
         turn.render(
             "followups.j2",
             days=[r.due_on.isoformat() for r in upcoming],
-            quiet=turn.engine.settings.quiet_hours,
+            quiet=_window(turn, turn.user),
             offers=target["offers"] if target else [],
         ),
         rows,
@@ -611,12 +615,12 @@ async def snooze(turn: Turn, arg: str) -> None:
         return
     message = await store.outbox_row(session=turn.session, row=row)
     now = utcnow()
-    current = message.due_at if message is not None else _moment(turn, row.due_on)
-    quiet_start, quiet_end = _quiet(turn)
+    current = message.due_at if message is not None else _moment(turn, row.due_on, turn.user)
+    quiet_start, quiet_end = _quiet(turn, turn.user)
     moved = planner.deliverable_at(
-        planner.snoozed(current, option, now), _zone(turn), quiet_start, quiet_end
+        planner.snoozed(current, option, now), _zone(turn, turn.user), quiet_start, quiet_end
     )
-    row.due_on = moved.astimezone(ZoneInfo(_zone(turn))).date()
+    row.due_on = moved.astimezone(ZoneInfo(_zone(turn, turn.user))).date()
     if message is not None and message.state == "pending":
         message.due_at = moved
         turn.session.add(message)
@@ -625,37 +629,140 @@ async def snooze(turn: Turn, arg: str) -> None:
     await list_followups(turn, "")
 
 
+TIMEZONES = (
+    "Asia/Shanghai",
+    "Asia/Hong_Kong",
+    "Asia/Taipei",
+    "Asia/Singapore",
+    "Asia/Tokyo",
+    "Europe/London",
+    "Europe/Berlin",
+    "America/New_York",
+    "America/Los_Angeles",
+    "UTC",
+)
+QUIET_CHOICES = ("21:00-08:00", "22:00-07:00", "20:00-09:00", "23:00-06:00", "12:00-14:00")
+TIMEZONE_N = N_("🌐 Time zone: {{ zone }}")
+QUIET_N = N_("🌙 Quiet hours: {{ hours }}")
+CHOOSE_ZONE = N_("Which time zone are you in? Check-ins arrive at 10:00 your time.")
+CHOOSE_QUIET = N_("When should I never send you messages?")
+ZONE_SET = N_("Time zone set to {{ zone }}. Your check-ins are re-timed.")
+QUIET_SET = N_("Quiet hours set to {{ hours }}. Your check-ins are re-timed.")
+
+
+def _settings_row(turn: Turn) -> list[Button]:
+    return [
+        Button(turn.t(TIMEZONE_N, zone=_zone(turn, turn.user)), "g:FT"),
+        Button(turn.t(QUIET_N, hours=_window(turn, turn.user)), "g:FQ"),
+    ]
+
+
+def _window(turn: Turn, person: User | None) -> str:
+    return (person.quiet_hours if person else None) or turn.engine.settings.quiet_hours
+
+
+async def choose_zone(turn: Turn, arg: str) -> None:
+    """Lists time zones to choose from, or sets the one chosen."""
+    if arg.isdecimal() and int(arg) < len(TIMEZONES) and turn.user is not None:
+        turn.user.timezone = TIMEZONES[int(arg)]
+        await _retime(turn)
+        turn.send(turn.t(ZONE_SET, zone=turn.user.timezone))
+        return await list_followups(turn, "")
+    rows = [[Button(zone, f"g:FT:{i}")] for i, zone in enumerate(TIMEZONES)]
+    turn.send(turn.t(CHOOSE_ZONE), rows)
+
+
+async def choose_quiet(turn: Turn, arg: str) -> None:
+    """Lists quiet-hour windows to choose from, or sets the one chosen."""
+    if arg.isdecimal() and int(arg) < len(QUIET_CHOICES) and turn.user is not None:
+        turn.user.quiet_hours = QUIET_CHOICES[int(arg)]
+        await _retime(turn)
+        turn.send(turn.t(QUIET_SET, hours=turn.user.quiet_hours))
+        return await list_followups(turn, "")
+    rows = [[Button(hours, f"g:FQ:{i}")] for i, hours in enumerate(QUIET_CHOICES)]
+    turn.send(turn.t(CHOOSE_QUIET), rows)
+
+
+async def _retime(turn: Turn) -> None:
+    """Moves the person's pending check-in messages to their new local 10:00."""
+    assert turn.user is not None
+    turn.session.add(turn.user)
+    for row in await store.of_user(session=turn.session, user_id=turn.user_id):
+        message = await store.outbox_row(session=turn.session, row=row)
+        if row.state == "planned" and message is not None and message.state == "pending":
+            message.due_at = _moment(turn, row.due_on, turn.user)
+            turn.session.add(message)
+
+
 # ── the counselor's side ────────────────────────────────────────────────────────────────────
-async def due(turn: Turn, _: str) -> None:
-    """Lists the counselor's clients with check-ins due, requests to talk, unreachable ones."""
+async def due_lists(
+    session: AsyncSession, counselor_id: int | None, today: date
+) -> dict[str, list[dict[str, Any]]]:
+    """A counselor's clients (None: every client) with check-ins due or overdue, who asked to
+    talk in the last 30 days, and who are unreachable."""
     pairs, _total = await case_store.cases_of(
-        session=turn.session,
-        counselor_id=None if turn.role == "admin" else turn.user_id,
-        limit=10_000,
+        session=session, counselor_id=counselor_id, limit=10_000
     )
-    today = turn.engine.today()
     by_client = {case.client_id: case for case, _client in pairs}
     clients: dict[int, User | None] = {case.client_id: client for case, client in pairs}
-    overdue = await store.due_for(session=turn.session, user_ids=list(by_client), today=today)
+    overdue = await store.due_for(session=session, user_ids=list(by_client), today=today)
     talks, unreachable = [], []
     month_ago = utcnow() - timedelta(days=30)
     for client_id, client in clients.items():
         if client is not None and not client.active:
             unreachable.append(_entry(by_client[client_id], client, ""))
-        for row in await store.of_user(session=turn.session, user_id=client_id):
+        for row in await store.of_user(session=session, user_id=client_id):
             if row.answers.get("talk") and row.answered_at and row.answered_at >= month_ago:
                 talks.append(_entry(by_client[client_id], client, row.due_on.isoformat()))
-    turn.send(
-        turn.render(
-            "due.j2",
-            overdue=[
-                _entry(by_client[r.user_id], clients.get(r.user_id), r.due_on.isoformat())
-                for r in overdue
-            ],
-            talks=talks,
-            unreachable=unreachable,
-        )
+    return {
+        "overdue": [
+            _entry(by_client[r.user_id], clients.get(r.user_id), r.due_on.isoformat())
+            for r in overdue
+        ],
+        "talks": talks,
+        "unreachable": unreachable,
+    }
+
+
+async def due(turn: Turn, _: str) -> None:
+    """Lists the counselor's clients with check-ins due, requests to talk, unreachable ones."""
+    counselor_id = None if turn.role == "admin" else turn.user_id
+    lists = await due_lists(turn.session, counselor_id, turn.engine.today())
+    turn.send(turn.render("due.j2", **lists))
+
+
+async def queue_weekly_digests(
+    session: AsyncSession, texts: Texts, settings: Any, today: date
+) -> int:
+    """Queues this week's digest for every active counselor who has not had it yet.
+
+    The digest is due on Monday at 09:00 in the service's time zone (at once when that has
+    passed this week); the outbox row's kind names the week, so it is queued once.
+    """
+    week = today.isocalendar()
+    monday = today - timedelta(days=today.weekday())
+    kind = f"digest:{week.year}-W{week.week:02d}"
+    due_at = max(
+        planner.local_time_to_utc(monday, time(9, 0), settings.default_timezone), utcnow()
     )
+    queued = 0
+    for counselor in await case_store.active_counselors(session=session):
+        if await outbox.has_kind(session=session, user_id=counselor.id or 0, kind=kind):
+            continue
+        lists = await due_lists(session, counselor.id, today)
+        text = texts.render(
+            counselor.locale, "digest.j2", week=f"{week.year}-W{week.week:02d}", **lists
+        )
+        await outbox.enqueue(
+            session=session,
+            user_id=counselor.id or 0,
+            chat_id=counselor.telegram_id,
+            kind=kind,
+            payload=outbox.rendered_payload(str(text)),
+            due_at=due_at,
+        )
+        queued += 1
+    return queued
 
 
 def _entry(case: Case, client: User | None, day: str) -> dict[str, Any]:
@@ -775,3 +882,5 @@ def register(registry: Registry) -> None:
     )
     registry.add_action("FS", start_checkin)
     registry.add_action("FZ", snooze)
+    registry.add_action("FT", choose_zone)
+    registry.add_action("FQ", choose_quiet)

@@ -26,6 +26,7 @@ from bot.dialogs import common
 from bot.events import Button, Document, Outbound
 from bot.flow import N_, Answers, Flow, Kind, MenuEntry, Option, Registry, Screen, Step
 from bot.i18n import html_to_plain
+from bot.services import followup_plan
 from bot.services import interviews as service
 from storage import interviews as store
 from storage import outbox, repo
@@ -464,7 +465,18 @@ PITCH_FORM = Flow(
 
 # ── helpers ─────────────────────────────────────────────────────────────────────────────────
 def _zone(turn: Turn) -> ZoneInfo:
-    return ZoneInfo(turn.engine.settings.default_timezone)
+    """The person's own time zone (chosen under /followups), else the service's."""
+    own = turn.user.timezone if turn.user else None
+    return ZoneInfo(own or turn.engine.settings.default_timezone)
+
+
+def _outside_quiet_hours(turn: Turn, due: datetime) -> datetime:
+    """Moves a reminder out of the person's quiet hours (never sent at night)."""
+    window = (turn.user.quiet_hours if turn.user else None) or turn.engine.settings.quiet_hours
+    start, _, end = window.partition("-")
+    return followup_plan.deliverable_at(
+        due, str(_zone(turn)), time.fromisoformat(start.strip()), time.fromisoformat(end.strip())
+    )
 
 
 def _id(arg: str) -> int | None:
@@ -1080,7 +1092,7 @@ async def schedule_reminders(turn: Turn, row: Professional, interview: Interview
 
     The day before: a preparation checklist (at once when the meeting is less than a day
     away). An hour after the start: a request for notes. Twenty hours after: the thank-you,
-    unless it was recorded as sent by then.
+    unless it was recorded as sent by then. None is sent in the person's quiet hours.
     """
     assert interview.meeting_at is not None and turn.user is not None
     await store.cancel_reminders(
@@ -1103,7 +1115,7 @@ async def schedule_reminders(turn: Turn, row: Professional, interview: Interview
             chat_id=turn.user.telegram_id,
             kind=f"iv{interview.id}:{kind}",
             payload=outbox.rendered_payload(str(text), [[(str(label), data[kind])]]),
-            due_at=max(due, now),
+            due_at=_outside_quiet_hours(turn, max(due, now)),
         )
 
 

@@ -22,6 +22,7 @@ async def run_telegram(settings: Settings) -> None:
     gc.collect()
     gc.freeze()
     housekeeping = asyncio.create_task(engine.housekeeping())
+    digests = asyncio.create_task(_weekly_digests(engine))
     stop_sender = asyncio.Event()
     sender = asyncio.create_task(_sender(engine, settings, stop_sender))
     try:
@@ -35,6 +36,7 @@ async def run_telegram(settings: Settings) -> None:
             await telegram_aiogram.run_polling(engine, settings)
     finally:
         housekeeping.cancel()
+        digests.cancel()
         stop_sender.set()
         await sender
         await engine.db.dispose()
@@ -57,3 +59,13 @@ async def _sender(engine: Engine, settings: Settings, stop: asyncio.Event) -> No
             stop,
             on_undeliverable=counselor_alert(engine.texts),
         )
+
+
+async def _weekly_digests(engine: Engine, *, every: float = 3600) -> None:
+    """Queues each counselor's weekly digest once a week (checked hourly)."""
+    from bot.dialogs.followup import queue_weekly_digests
+
+    while True:
+        async with engine.db.unit_of_work() as session:
+            await queue_weekly_digests(session, engine.texts, engine.settings, engine.today())
+        await asyncio.sleep(every)

@@ -1,4 +1,4 @@
-"""follow-up plan: check-ins per client, service offers per case
+"""follow-up plan: check-ins per client, service offers per case, time zone and quiet hours
 
 Revision ID: 0005
 Revises: 0004
@@ -20,6 +20,13 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("users", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("timezone", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True)
+        )
+        batch_op.add_column(
+            sa.Column("quiet_hours", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=True)
+        )
     op.create_table(
         "followups",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -53,6 +60,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("users", schema=None) as batch_op:
+        batch_op.drop_column("quiet_hours")
+        batch_op.drop_column("timezone")
     op.drop_table("service_offers")
     with op.batch_alter_table("followups", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_followups_user_id"))
