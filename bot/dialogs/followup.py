@@ -414,19 +414,9 @@ async def _row(turn: Turn, arg: str) -> FollowUp | None:
 
 async def _answered(turn: Turn, answers: Answers) -> None:
     """Stores the check-in, moves the category when the situation changed, alerts on request."""
-    from storage import repo
-
-    row = await _row(turn, str(answers.get("followup_id", "")))
-    await repo.clear_answers(session=turn.session, user_id=turn.user_id, flow_id=CHECKIN.id)
+    row = await _record(turn, CHECKIN, answers)
     if row is None:
         return
-    row.answers = {k: v for k, v in answers.items() if k != "followup_id"}
-    row.state, row.answered_at = "answered", utcnow()
-    await store.add(session=turn.session, row=row)
-    message = await store.outbox_row(session=turn.session, row=row)
-    if message is not None and message.state == "pending":  # answered before it was sent
-        message.state, message.last_error = "cancelled", "answered"
-        turn.session.add(message)
     case = await case_store.get_case_for_client(session=turn.session, client_id=turn.user_id)
     if case is None:
         return
@@ -461,12 +451,18 @@ async def _answered(turn: Turn, answers: Answers) -> None:
 
 async def _effect_answered(turn: Turn, answers: Answers) -> None:
     """Stores the effect (and satisfaction) answers on their follow-up."""
+    await _record(turn, EFFECT, answers)
+
+
+async def _record(turn: Turn, flow: Flow, answers: Answers) -> FollowUp | None:
+    """Moves a questionnaire's answers onto its follow-up, marked answered; an invitation not
+    sent yet is cancelled (the client answered before it fell due)."""
     from storage import repo
 
     row = await _row(turn, str(answers.get("followup_id", "")))
-    await repo.clear_answers(session=turn.session, user_id=turn.user_id, flow_id=EFFECT.id)
+    await repo.clear_answers(session=turn.session, user_id=turn.user_id, flow_id=flow.id)
     if row is None:
-        return
+        return None
     row.answers = {k: v for k, v in answers.items() if k != "followup_id"}
     row.state, row.answered_at = "answered", utcnow()
     await store.add(session=turn.session, row=row)
@@ -474,6 +470,7 @@ async def _effect_answered(turn: Turn, answers: Answers) -> None:
     if message is not None and message.state == "pending":
         message.state, message.last_error = "cancelled", "answered"
         turn.session.add(message)
+    return row
 
 
 async def offer(turn: Turn, args: str) -> None:
