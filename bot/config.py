@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import time
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
@@ -11,6 +10,8 @@ from zoneinfo import ZoneInfo
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from bot.services.followup_plan import quiet_window
 
 PLACEHOLDER_TOKENS = {"", "changeme", "your-token-here", "<token>", "123456:ABC-DEF"}
 
@@ -55,10 +56,7 @@ class Settings(BaseSettings):
     @classmethod
     def _quiet_window(cls, value: str) -> str:
         """Accepts "21:00-08:00"; refuses anything that is not two times of day."""
-        start, dash, end = value.partition("-")
-        if not dash:
-            raise ValueError("QUIET_HOURS looks like 21:00-08:00")
-        time.fromisoformat(start.strip()), time.fromisoformat(end.strip())
+        quiet_window(value)
         return value
 
     @field_validator("default_timezone")

@@ -10,7 +10,6 @@ Screens (global buttons, valid for as long as the message is on screen):
   g:A          the self-assessment menu
   g:AO:<flow>  open an instrument: continue it, show its result, or start it
   g:AT:<flow>  take it (again)
-  g:AR:<flow>  show the latest result of the instrument
   g:AP         my profile (every latest result, with dates)
   g:AD         about the data (attributions)
 """
@@ -44,7 +43,6 @@ RETAKE_N = N_("🔁 {{ title }}")
 CONTINUE_N = N_("▶️ Continue: {{ title }}")
 RESULT_N = N_("✅ {{ title }}")
 START_N = N_("{{ icon }} {{ title }}")
-NOT_YET = N_("You have not taken this one yet.")
 SHOW_ANYWAY = N_("Show my result anyway")
 ANSWER_AGAIN = N_("Answer again")
 CHART_CAPTION = N_("Your {{ title }} profile")
@@ -594,15 +592,6 @@ async def take(turn: Turn, flow_id: str) -> None:
     await turn.engine.start_flow(turn, flow_id)
 
 
-async def show_result(turn: Turn, flow_id: str) -> None:
-    """Shows the latest result of one instrument."""
-    latest = await _latest_of_form(turn, flow_id)
-    if latest is None:
-        turn.send(turn.t(NOT_YET))
-        return await show_hub(turn, "")
-    await send_result(turn, latest)
-
-
 async def _latest_of_form(turn: Turn, flow_id: str) -> AssessmentResult | None:
     results = await store.results(session=turn.session, user_id=turn.user_id)
     return next((r for r in results if r.form == flow_id), None)
@@ -658,10 +647,6 @@ async def case_section(turn: Turn, client_id: int, locale: str) -> str:
     return str(turn.texts.render(locale, "case_assessments.j2", items=items, targets=targets))
 
 
-async def about_data_command(turn: Turn, args: str) -> None:
-    await show_about_data(turn, args)
-
-
 def register(registry: Registry) -> None:
     """Adds the instruments, the assessment menu and its screens to the registry."""
     for name, options in CHOICE_LISTS.items():
@@ -674,13 +659,10 @@ def register(registry: Registry) -> None:
         ("A", show_hub),
         ("AO", open_instrument),
         ("AT", take),
-        ("AR", show_result),
         ("AP", show_profile),
         ("AD", show_about_data),
     ):
         registry.add_action(op, handler)
     registry.add_command(
-        Command(
-            "about_data", about_data_command, N_("where the questionnaires and data come from")
-        )
+        Command("about_data", show_about_data, N_("where the questionnaires and data come from"))
     )

@@ -13,6 +13,7 @@ Buttons: g:FS:<followup> start a check-in · g:FZ:<followup>:<1d|3d|1w> snooze.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -20,11 +21,12 @@ from zoneinfo import ZoneInfo
 from bot.events import Button
 from bot.flow import N_, STAFF_ROLES, Answers, Command, Flow, Kind, Option, Registry, Step
 from bot.i18n import Texts
+from bot.parsing import clean
 from bot.services import followup_plan as planner
 from bot.services.triage import CATEGORY_LABELS
 from storage import cases as case_store
 from storage import followups as store
-from storage import outbox
+from storage import outbox, repo
 from storage.models import Case, FollowUp, ServiceOffer, User
 from storage.types import utcnow
 
@@ -302,29 +304,24 @@ EFFECT_RATINGS = (
 
 
 # ── planning ────────────────────────────────────────────────────────────────────────────────
-def _zone(turn: Turn, person: User | None = None) -> str:
-    """The person's own time zone, else the service's."""
+def zone_of(turn: Turn, person: User | None = None) -> str:
+    """The person's own time zone (chosen under /followups), else the service's."""
     return (person.timezone if person else None) or turn.engine.settings.default_timezone
 
 
-def _quiet(turn: Turn, person: User | None = None) -> tuple[time, time]:
-    """The person's own quiet hours, else the service's."""
-    window = (person.quiet_hours if person else None) or turn.engine.settings.quiet_hours
-    start, _, end = window.partition("-")
-    return time.fromisoformat(start.strip()), time.fromisoformat(end.strip())
+def _window(turn: Turn, person: User | None) -> str:
+    return (person.quiet_hours if person else None) or turn.engine.settings.quiet_hours
+
+
+def deliverable(turn: Turn, due: datetime, person: User | None = None) -> datetime:
+    """`due`, or the end of the person's quiet hours when it falls inside them."""
+    quiet_start, quiet_end = planner.quiet_window(_window(turn, person))
+    return planner.deliverable_at(due, zone_of(turn, person), quiet_start, quiet_end)
 
 
 def _moment(turn: Turn, day: Any, person: User | None = None) -> datetime:
     """10:00 on that day in the person's zone, moved out of their quiet hours."""
-    quiet_start, quiet_end = _quiet(turn, person)
-    zone = _zone(turn, person)
-    return planner.deliverable_at(planner.check_in_moment(day, zone), zone, quiet_start, quiet_end)
-
-
-def _deliverable_now(turn: Turn, person: User | None = None) -> datetime:
-    """Now, or the end of the quiet hours if it is quiet now."""
-    quiet_start, quiet_end = _quiet(turn, person)
-    return planner.deliverable_at(utcnow(), _zone(turn, person), quiet_start, quiet_end)
+    return deliverable(turn, planner.check_in_moment(day, zone_of(turn, person)), person)
 
 
 async def _queue(turn: Turn, client: User, row: FollowUp, *, now: bool = False) -> None:
@@ -338,7 +335,7 @@ async def _queue(turn: Turn, client: User, row: FollowUp, *, now: bool = False) 
         chat_id=client.telegram_id,
         kind=f"checkin:{row.id}",
         payload=outbox.rendered_payload(str(text), [[(str(label), f"g:FS:{row.id}")]]),
-        due_at=_deliverable_now(turn, client) if now else _moment(turn, row.due_on, client),
+        due_at=deliverable(turn, utcnow(), client) if now else _moment(turn, row.due_on, client),
     )
     row.outbox_id = message.id
     await store.add(session=turn.session, row=row)
@@ -373,7 +370,7 @@ async def replan_case(turn: Turn, case: Case) -> None:
     rows = await store.of_user(session=turn.session, user_id=client.id or 0)
     if not rows:
         return
-    start = min(r.created_at for r in rows).astimezone(ZoneInfo(_zone(turn, client))).date()
+    start = min(r.created_at for r in rows).astimezone(ZoneInfo(zone_of(turn, client))).date()
     today = turn.engine.today()
     kept = await store.cancel_from(session=turn.session, user_id=client.id or 0, day=today)
     _, new = planner.replan(kept, case.category, start, today)
@@ -457,8 +454,6 @@ async def _effect_answered(turn: Turn, answers: Answers) -> None:
 async def _record(turn: Turn, flow: Flow, answers: Answers) -> FollowUp | None:
     """Moves a questionnaire's answers onto its follow-up, marked answered; an invitation not
     sent yet is cancelled (the client answered before it fell due)."""
-    from storage import repo
-
     row = await _row(turn, str(answers.get("followup_id", "")))
     await repo.clear_answers(session=turn.session, user_id=turn.user_id, flow_id=flow.id)
     if row is None:
@@ -475,8 +470,7 @@ async def _record(turn: Turn, flow: Flow, answers: Answers) -> FollowUp | None:
 
 async def offer(turn: Turn, args: str) -> None:
     """Records a guidance session, job offer or training offer and tells the client."""
-    from bot.dialogs import counselor
-    from bot.parsing import clean
+    from bot.dialogs import counselor  # counselor.py imports this module
 
     raw_id, _, rest = args.strip().partition(" ")
     kind, _, description = rest.strip().partition(" ")
@@ -508,7 +502,7 @@ async def offer(turn: Turn, args: str) -> None:
 async def target_context(turn: Turn, case: Case, locale: str) -> dict[str, Any]:
     """The three-month service target of a case and the offers made, in `locale`."""
     made = await store.offers(session=turn.session, case_id=case.id or 0)
-    accepted = (case.assigned_at or case.created_at).astimezone(ZoneInfo(_zone(turn))).date()
+    accepted = (case.assigned_at or case.created_at).astimezone(ZoneInfo(zone_of(turn))).date()
     status = planner.target_status(
         [(o.kind, o.offered_on) for o in made], accepted, turn.engine.today()
     )
@@ -536,7 +530,7 @@ async def target_context(turn: Turn, case: Case, locale: str) -> dict[str, Any]:
 
 async def close_case(turn: Turn, args: str) -> None:
     """Closes a case: the rest of the plan stops and the effect questionnaire is planned."""
-    from bot.dialogs import counselor
+    from bot.dialogs import counselor  # counselor.py imports this module
 
     case = await counselor.staff_action(turn, args, "close")
     if case is None:
@@ -613,11 +607,8 @@ async def snooze(turn: Turn, arg: str) -> None:
     message = await store.outbox_row(session=turn.session, row=row)
     now = utcnow()
     current = message.due_at if message is not None else _moment(turn, row.due_on, turn.user)
-    quiet_start, quiet_end = _quiet(turn, turn.user)
-    moved = planner.deliverable_at(
-        planner.snoozed(current, option, now), _zone(turn, turn.user), quiet_start, quiet_end
-    )
-    row.due_on = moved.astimezone(ZoneInfo(_zone(turn, turn.user))).date()
+    moved = deliverable(turn, planner.snoozed(current, option, now), turn.user)
+    row.due_on = moved.astimezone(ZoneInfo(zone_of(turn, turn.user))).date()
     if message is not None and message.state == "pending":
         message.due_at = moved
         turn.session.add(message)
@@ -649,13 +640,9 @@ QUIET_SET = N_("Quiet hours set to {{ hours }}. Your check-ins are re-timed.")
 
 def _settings_row(turn: Turn) -> list[Button]:
     return [
-        Button(turn.t(TIMEZONE_N, zone=_zone(turn, turn.user)), "g:FT"),
+        Button(turn.t(TIMEZONE_N, zone=zone_of(turn, turn.user)), "g:FT"),
         Button(turn.t(QUIET_N, hours=_window(turn, turn.user)), "g:FQ"),
     ]
-
-
-def _window(turn: Turn, person: User | None) -> str:
-    return (person.quiet_hours if person else None) or turn.engine.settings.quiet_hours
 
 
 async def choose_zone(turn: Turn, arg: str) -> None:
@@ -854,12 +841,8 @@ def register(registry: Registry) -> None:
     """Adds the check-in questionnaire, /followups, /due and their buttons."""
     for name, options in CHOICE_LISTS.items():
         registry.add_choices(name, options)
-    registry.add_flow(
-        Flow(**{**CHECKIN.__dict__, "on_complete": _answered, "after": _after_checkin})
-    )
-    registry.add_flow(
-        Flow(**{**EFFECT.__dict__, "on_complete": _effect_answered, "after": _after_checkin})
-    )
+    registry.add_flow(replace(CHECKIN, on_complete=_answered, after=_after_checkin))
+    registry.add_flow(replace(EFFECT, on_complete=_effect_answered, after=_after_checkin))
     registry.add_command(Command("followups", list_followups, N_("your upcoming check-ins")))
     registry.add_command(
         Command("offer", offer, N_("record an offer: /offer 12 job description"), STAFF_ROLES)

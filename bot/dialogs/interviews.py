@@ -18,18 +18,19 @@ heard. Records (professionals, meetings, notes) are entered through flows used a
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from bot.dialogs import common
+from bot.dialogs import common, followup
 from bot.events import Button, Document, Outbound
 from bot.flow import N_, Answers, Flow, Kind, MenuEntry, Option, Registry, Screen, Step
 from bot.i18n import html_to_plain
-from bot.services import followup_plan
+from bot.parsing import InputError, parse_text
 from bot.services import interviews as service
+from storage import assessments, cases, outbox, repo
 from storage import interviews as store
-from storage import outbox, repo
 from storage.models import Interview, Professional, Target
 from storage.types import utcnow
 
@@ -465,18 +466,7 @@ PITCH_FORM = Flow(
 
 # ── helpers ─────────────────────────────────────────────────────────────────────────────────
 def _zone(turn: Turn) -> ZoneInfo:
-    """The person's own time zone (chosen under /followups), else the service's."""
-    own = turn.user.timezone if turn.user else None
-    return ZoneInfo(own or turn.engine.settings.default_timezone)
-
-
-def _outside_quiet_hours(turn: Turn, due: datetime) -> datetime:
-    """Moves a reminder out of the person's quiet hours (never sent at night)."""
-    window = (turn.user.quiet_hours if turn.user else None) or turn.engine.settings.quiet_hours
-    start, _, end = window.partition("-")
-    return followup_plan.deliverable_at(
-        due, str(_zone(turn)), time.fromisoformat(start.strip()), time.fromisoformat(end.strip())
-    )
+    return ZoneInfo(followup.zone_of(turn, turn.user))
 
 
 def _id(arg: str) -> int | None:
@@ -560,8 +550,6 @@ async def continue_form(turn: Turn, _: str) -> None:
 
 
 async def _targets(turn: Turn) -> list[Target]:
-    from storage import assessments
-
     return await assessments.targets(session=turn.session, user_id=turn.user_id)
 
 
@@ -571,8 +559,6 @@ async def add_target(turn: Turn, _: str) -> None:
 
 
 async def _target_added(turn: Turn, answers: Answers) -> None:
-    from storage import assessments
-
     await assessments.add_target(
         session=turn.session, user_id=turn.user_id, title=answers["title"], source="typed"
     )
@@ -940,8 +926,6 @@ async def add_question(turn: Turn, arg: str) -> None:
         turn.back_to_current()
         return
     row, interview = found
-    from bot.parsing import InputError, parse_text
-
     try:
         text = parse_text(Step("own", Kind.TEXT, max_length=300), turn.event.text)
     except InputError as problem:
@@ -1115,7 +1099,7 @@ async def schedule_reminders(turn: Turn, row: Professional, interview: Interview
             chat_id=turn.user.telegram_id,
             kind=f"iv{interview.id}:{kind}",
             payload=outbox.rendered_payload(str(text), [[(str(label), data[kind])]]),
-            due_at=_outside_quiet_hours(turn, max(due, now)),
+            due_at=followup.deliverable(turn, max(due, now), turn.user),
         )
 
 
@@ -1330,8 +1314,6 @@ async def share_report(turn: Turn, arg: str) -> None:
         return
     target.report_shared_at = target.report_shared_at or utcnow()
     await store.save(session=turn.session, row=target)
-    from storage import cases
-
     case = await cases.get_case_for_client(session=turn.session, client_id=turn.user_id)
     turn.send(turn.t(SHARED if case and case.counselor_id else NO_COUNSELOR))
     await show_target(turn, str(target.id))
@@ -1339,8 +1321,6 @@ async def share_report(turn: Turn, arg: str) -> None:
 
 async def case_section(turn: Turn, client_id: int, locale: str) -> str:
     """The reports a client shared, for the counselor's case view (nothing else of theirs)."""
-    from storage import assessments
-
     shared = [
         t
         for t in await assessments.targets(session=turn.session, user_id=client_id)
@@ -1350,21 +1330,17 @@ async def case_section(turn: Turn, client_id: int, locale: str) -> str:
     return str(turn.texts.render(locale, "case_interviews.j2", reports=reports))
 
 
-def _with(flow: Flow, **changes: Any) -> Flow:
-    return Flow(**{**flow.__dict__, **changes})
-
-
 def register(registry: Registry) -> None:
     """Adds the interview forms, screens and the menu entry to the registry."""
     for name, options in CHOICE_LISTS.items():
         registry.add_choices(name, options)
-    registry.add_flow(_with(TARGET_FORM, on_complete=_target_added, after=show_hub_after))
-    registry.add_flow(_with(PROFESSIONAL_FORM, on_complete=_professional_saved, after=_stay))
-    registry.add_flow(_with(MEETING_FORM, on_complete=_meeting_saved, after=_stay))
-    registry.add_flow(_with(DEBRIEF_FORM, on_complete=_debrief_saved, after=_stay))
-    registry.add_flow(_with(EXPECTATIONS_FORM, on_complete=_expectations_saved, after=_stay))
-    registry.add_flow(_with(ANALYSIS_FORM, on_complete=_analysis_saved, after=_stay))
-    registry.add_flow(_with(PITCH_FORM, on_complete=_pitch_done, after=_stay))
+    registry.add_flow(replace(TARGET_FORM, on_complete=_target_added, after=show_hub_after))
+    registry.add_flow(replace(PROFESSIONAL_FORM, on_complete=_professional_saved, after=_stay))
+    registry.add_flow(replace(MEETING_FORM, on_complete=_meeting_saved, after=_stay))
+    registry.add_flow(replace(DEBRIEF_FORM, on_complete=_debrief_saved, after=_stay))
+    registry.add_flow(replace(EXPECTATIONS_FORM, on_complete=_expectations_saved, after=_stay))
+    registry.add_flow(replace(ANALYSIS_FORM, on_complete=_analysis_saved, after=_stay))
+    registry.add_flow(replace(PITCH_FORM, on_complete=_pitch_done, after=_stay))
     registry.add_menu_entry(MenuEntry(TITLE, "🗣", "I"))
     for op, handler in (
         ("I", show_hub),

@@ -212,6 +212,14 @@ def check_in_moment(day: date, tz: str, *, at: time = CHECK_IN_TIME) -> datetime
     return local_time_to_utc(day, at, tz)
 
 
+def quiet_window(text: str) -> tuple[time, time]:
+    """Reads quiet hours written "21:00-08:00" (start, end); ValueError when malformed."""
+    start, dash, end = text.partition("-")
+    if not dash:
+        raise ValueError("quiet hours look like 21:00-08:00")
+    return time.fromisoformat(start.strip()), time.fromisoformat(end.strip())
+
+
 def deliverable_at(due: datetime, tz: str, quiet_start: time, quiet_end: time) -> datetime:
     """Returns the first instant at or after ``due`` that is outside the client's quiet hours.
 
