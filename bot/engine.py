@@ -942,7 +942,7 @@ class Engine:
             if step.max_choices is not None and len(value) > step.max_choices:
                 return common.CHOOSE_AT_MOST, {"n": step.max_choices}
         if step.constraint is not None and not step.constraint(value, answers):
-            return step.constraint_message or common.INVALID, {}
+            return step.constraint_message or common.INVALID, {"answers": answers}
         return None
 
     async def _back(self, turn: Turn) -> None:

@@ -74,6 +74,7 @@ class Step:
     not_after: str | None = None
     constraint: Callable[[Any, Answers], bool] | None = None
     constraint_message: str | None = None
+    error: str | None = None  # a date step's own message when the text is not a date
     flow: str | None = None
     short: str | None = None
     counted: bool = True  # False: a confirmation that is not counted in the progress "n/m"
@@ -96,6 +97,8 @@ After = Callable[["Turn", Answers], Awaitable[None]]
 Handler = Callable[["Turn", str], Awaitable[None]]
 ShowScreen = Callable[["Turn", str], Awaitable[None]]
 
+# Global payload ops the engine itself handles (language, consent, menu, privacy).
+BUILT_IN_ACTIONS = frozenset({"L", "C", "M", "P", "Lp"})
 ALL_ROLES = frozenset({"client", "counselor", "admin"})
 STAFF_ROLES = frozenset({"counselor", "admin"})
 
@@ -186,7 +189,7 @@ class Registry:
 
     def add_action(self, op: str, handler: Handler) -> None:
         """Adds a handler for global button payloads `g:<op>:<argument>`."""
-        if op in self.actions or len(op) > 3:
+        if op in self.actions or op in BUILT_IN_ACTIONS or len(op) > 3:
             raise ValueError(f"action op {op!r} taken or too long")
         self.actions[op] = handler
 

@@ -94,6 +94,8 @@ def parse_date(step: Step, raw: str, today: date) -> str:
                 break
             _check_date_bounds(step, value, today)
             return value.isoformat()
+    if step.error:  # e.g. "a short-term goal needs a date": say why this one is required
+        raise InputError(step.error)
     raise InputError(N_("Please send a date like 2026-03-31."))
 
 

@@ -5,10 +5,10 @@ Keyword-only, take a session, never commit.
 
 from __future__ import annotations
 
-from sqlmodel import col, select, update
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.models import Interview, OutboxMessage, Professional, Target
+from storage.models import Interview, Professional, Target
 
 
 async def target(*, session: AsyncSession, user_id: int, target_id: int) -> Target | None:
@@ -67,18 +67,3 @@ async def remove_professional(*, session: AsyncSession, row: Professional) -> No
     """Deletes a professional with their interview (referrals they gave stay, unlinked)."""
     await session.delete(row)
     await session.flush()
-
-
-async def cancel_reminders(*, session: AsyncSession, user_id: int, prefix: str) -> int:
-    """Cancels a person's pending reminders whose kind starts with `prefix`."""
-    result = await session.exec(
-        update(OutboxMessage)
-        .where(
-            col(OutboxMessage.user_id) == user_id,
-            col(OutboxMessage.state) == "pending",
-            col(OutboxMessage.kind).startswith(prefix),
-        )
-        .values(state="cancelled", last_error="replaced")
-        .execution_options(synchronize_session=False)
-    )
-    return result.rowcount

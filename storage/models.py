@@ -376,3 +376,118 @@ class ServiceOffer(SQLModel, table=True):
     description: str = Field(max_length=500)
     offered_on: date = Field(sa_column=Column(Date, nullable=False))
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class CareerPlan(SQLModel, table=True):
+    """A person's career plan: the parts kept as one record (goals and steps have their own).
+
+    The environment and opportunity answers are flow answers (`plan_env`, `plan_opps`); this
+    row keeps what the plan screens build: the confirmed recap, the SWOT, the route, the
+    review interval and whether the counselor may read the plan.
+    """
+
+    __tablename__ = "career_plans"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False, unique=True
+        )
+    )
+    stand_confirmed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    stand_note: str = Field(default="", max_length=1000)  # the person's corrections
+    # {"strengths": [...], "weaknesses": [...], "opportunities": [...], "threats": [...]}
+    swot: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
+    route: str | None = Field(default=None, max_length=24)
+    review_every_days: int = Field(default=30)
+    shared_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class PlanGoal(SQLModel, table=True):
+    """A goal on one of four horizons; `parent_id` is the higher goal it serves."""
+
+    __tablename__ = "plan_goals"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(sa_column=_user_fk())
+    horizon: str = Field(max_length=8)  # life | long | medium | short
+    statement: str = Field(max_length=300)
+    measure: str = Field(default="", max_length=300)
+    target_date: date | None = Field(default=None, sa_column=Column(Date, nullable=True))
+    parent_id: int | None = Field(
+        default=None,
+        sa_column=Column(Integer, ForeignKey("plan_goals.id", ondelete="SET NULL")),
+    )
+    status: str = Field(default="active", max_length=16)  # active | achieved | dropped
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class PlanStep(SQLModel, table=True):
+    """One step of the action plan, under a short-term goal, with its due date.
+
+    A counselor may suggest a step (`status` "suggested" until the client accepts or
+    declines it) and comment on any step of a shared plan (`comments`).
+    """
+
+    __tablename__ = "plan_steps"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(sa_column=_user_fk())
+    goal_id: int | None = Field(
+        default=None,
+        sa_column=Column(Integer, ForeignKey("plan_goals.id", ondelete="SET NULL")),
+    )
+    kind: str = Field(default="other", max_length=16)
+    title: str = Field(max_length=300)
+    due_on: date = Field(sa_column=Column(Date, nullable=False))
+    # open | done | postponed | dropped | suggested | declined
+    status: str = Field(default="open", max_length=16)
+    reason: str = Field(default="", max_length=500)
+    source: str = Field(default="own", max_length=16)  # own | route | interview | counselor
+    suggested_by_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("users.id", ondelete="SET NULL"))
+    )
+    comments: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON))
+    done_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class PlanRevision(SQLModel, table=True):
+    """One change to the plan, with the values before and after: the plan's history."""
+
+    __tablename__ = "plan_revisions"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(sa_column=_user_fk())
+    entity: str = Field(max_length=16)  # goal | step | route | swot | stand | review
+    entity_id: int | None = Field(default=None)
+    change: str = Field(max_length=16)  # added | edited | done | postponed | dropped | …
+    before: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
+    after: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
+    note: str = Field(default="", max_length=500)
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class PlanEvaluation(SQLModel, table=True):
+    """A planned look back at the plan: at the review interval, or when a goal's date passed."""
+
+    __tablename__ = "plan_evaluations"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(sa_column=_user_fk())
+    trigger: str = Field(default="interval", max_length=16)  # interval | goal
+    goal_id: int | None = Field(
+        default=None,
+        sa_column=Column(Integer, ForeignKey("plan_goals.id", ondelete="CASCADE")),
+    )
+    due_on: date = Field(sa_column=Column(Date, nullable=False))
+    state: str = Field(default="planned", max_length=16)  # planned | answered | cancelled
+    outbox_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("outbox.id", ondelete="SET NULL"))
+    )
+    answers: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
+    answered_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -254,6 +254,18 @@ async def cancel_for_user(*, session: AsyncSession, user_id: int, error: str) ->
     )
 
 
+async def cancel_pending(*, session: AsyncSession, user_id: int, prefix: str) -> int:
+    """Cancels a person's pending rows whose kind starts with `prefix` (a replaced reminder)."""
+    return await _set(
+        session,
+        (col(OutboxMessage.user_id) == user_id)
+        & (col(OutboxMessage.state) == PENDING)
+        & col(OutboxMessage.kind).startswith(prefix),
+        state=CANCELLED,
+        last_error="replaced",
+    )
+
+
 async def mark_unreachable(*, session: AsyncSession, user_id: int, now: datetime) -> bool:
     """Marks the person inactive (they blocked the bot); True only for the call that did it.
 

@@ -16,6 +16,7 @@ from storage.models import (
     AnswerRevision,
     AssessmentResult,
     AuditEntry,
+    CareerPlan,
     Case,
     CaseMessage,
     CaseNote,
@@ -25,6 +26,10 @@ from storage.models import (
     Interview,
     OccupationDismissal,
     OutboxMessage,
+    PlanEvaluation,
+    PlanGoal,
+    PlanRevision,
+    PlanStep,
     ProcessedUpdate,
     Professional,
     ServiceOffer,
@@ -186,6 +191,11 @@ async def completed_flows(*, session: AsyncSession, user_id: int) -> set[str]:
 
 # Tables whose rows belong to one user through a `user_id` column.
 USER_TABLES: tuple[Any, ...] = (
+    PlanEvaluation,
+    PlanRevision,
+    PlanStep,
+    PlanGoal,
+    CareerPlan,
     FollowUp,
     AnswerRevision,
     Answer,

@@ -38,7 +38,7 @@ async def test_a_whole_flow_typed_and_tapped_is_stored_with_its_flow_and_version
     assert "How many children do you have?" in ann.last_text
     assert "You may skip this." in ann.last_text
     await ann.send("0")
-    assert "Type a date, for example 2026-03-31." in ann.last_text
+    assert "Type a date as year-month-day (YYYY-MM-DD)." in ann.last_text
     await ann.send("2026年3月31日")
     await ann.send("yes")
     assert "1/2" in ann.last_text and "What is your pet called?" in ann.last_text  # sub-flow

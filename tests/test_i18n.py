@@ -17,6 +17,7 @@ from babel.messages.pofile import read_po
 from jinja2 import TemplateSyntaxError
 
 from bot.i18n import TEMPLATES_DIR, Texts, html_to_plain
+from bot.services.planning import Known, Progress
 
 ROOT = Path(__file__).resolve().parent.parent
 LOCALES_DIR = ROOT / "bot" / "locales"
@@ -238,6 +239,53 @@ OUTLINE = {
     "questions": ["您的日常工作是什么？", USER_TEXT],
     "closing": "您能推荐其他人吗？",
     "pitch": USER_TEXT,
+}
+
+STEP_LINE = {
+    "id": 31,
+    "icon": "▫️",
+    "title": USER_TEXT,
+    "due": "2027-01-15",
+    "status": "待办",
+    "overdue": True,
+    "reason": USER_NAME,
+    "comments": [{"by": "王", "at": "2027-01-02", "text": USER_TEXT}],
+}
+KNOWN = Known(
+    holland="SIA",
+    interests=("社会型", "研究型"),
+    values=("成就",),
+    strengths=("数学",),
+    gaps=("编程",),
+    readiness_focus=("自信",),
+    targets=(USER_TEXT,),
+    to_learn=(USER_NAME,),
+    differs=(USER_TEXT,),
+)
+GOAL_LINE = {
+    "statement": USER_TEXT,
+    "measure": USER_NAME,
+    "date": "2027-02-28",
+    "parent": USER_NAME,
+    "steps": [STEP_LINE],
+}
+PLAN_CONTEXT: dict[str, Any] = {
+    "name": USER_NAME,
+    "today": "2026-12-01",
+    "known": KNOWN,
+    "stand_note": USER_TEXT,
+    "environment": [{"name": "region", "label": "城市或地区", "value": USER_TEXT}],
+    "opportunities": [{"name": "short_opps", "label": "今年的机会", "value": USER_TEXT}],
+    "swot": [{"name": "💪 优势", "entries": [USER_TEXT]}, {"name": "⚠️ 威胁", "entries": []}],
+    "route": "先培训后就业",
+    "route_note": USER_TEXT,
+    "horizons": [{"name": "短期目标", "goals": [GOAL_LINE]}, {"name": "人生目标", "goals": []}],
+    "achieved": [USER_NAME],
+    "other": [STEP_LINE],
+    "suggested": [STEP_LINE],
+    "progress": Progress(4, 9),
+    "reviews": [{"day": "2027-01-01", "went": "良好", "changed": USER_TEXT}],
+    "history": [{"day": "2027-01-01", "text": "新步骤：" + USER_TEXT}],
 }
 
 # What bot/engine.py and bot/dialogs pass each template; translated values are in Chinese.
@@ -557,6 +605,106 @@ CASES: dict[str, tuple[str, dict[str, Any]]] = {
             ],
         },
     ),
+    "plan_hub": (
+        "plan_hub.j2",
+        {
+            "parts": [{"label": "📍 我的现状", "done": True}, {"label": "🎯 目标", "done": False}],
+            "progress": Progress(4, 9),
+            "upcoming": "2027-01-01",
+            "shared": True,
+        },
+    ),
+    "plan_stand": ("plan_stand.j2", {"known": KNOWN, "note": USER_TEXT, "confirmed": False}),
+    "plan_stand_empty": ("plan_stand.j2", {"known": Known(), "note": "", "confirmed": False}),
+    "plan_swot": (
+        "plan_swot.j2",
+        {
+            "boxes": [
+                {"name": "💪 优势", "entries": [USER_TEXT], "new": 2},
+                {"name": "⚠️ 威胁", "entries": [], "new": 0},
+            ],
+            "environment": False,
+        },
+    ),
+    "plan_quadrant": (
+        "plan_quadrant.j2",
+        {
+            "name": "💪 优势",
+            "quadrant": "strengths",
+            "items": [USER_TEXT],
+            "suggestions": [USER_NAME],
+        },
+    ),
+    "plan_route": (
+        "plan_route.j2",
+        {
+            "route": "自主创业",
+            "meaning": "自己当老板。",
+            "note": USER_TEXT,
+            "steps": ["写商业计划"],
+        },
+    ),
+    "plan_goals": (
+        "plan_goals.j2",
+        {
+            "horizons": [
+                {
+                    "name": "短期目标",
+                    "goals": [
+                        {
+                            "statement": USER_TEXT,
+                            "date": "2027-02-28",
+                            "parent": USER_NAME,
+                            "unlinked": False,
+                        },
+                        {"statement": USER_NAME, "date": "", "parent": "", "unlinked": True},
+                    ],
+                },
+                {"name": "人生目标", "goals": []},
+            ],
+            "achieved": [USER_TEXT],
+            "missing": ["人生目标"],
+        },
+    ),
+    "plan_goal": (
+        "plan_goal.j2",
+        {
+            "goal": SimpleNamespace(
+                statement=USER_TEXT, target_date="2027-02-28", measure=USER_NAME, status="active"
+            ),
+            "horizon": "短期目标",
+            "parent": USER_NAME,
+            "children": [USER_TEXT],
+            "steps": [STEP_LINE],
+            "progress": Progress(1, 2),
+            "ask_link": True,
+            "can_link": True,
+        },
+    ),
+    "plan_actions": (
+        "plan_actions.j2",
+        {
+            "intro": "做得好！",
+            "sections": [{"goal": USER_TEXT, "date": "2027-02-28", "steps": [STEP_LINE]}],
+            "other": [STEP_LINE],
+            "suggested": [STEP_LINE],
+            "progress": Progress(4, 9),
+            "no_goal": False,
+            "zone": "Asia/Shanghai",
+            "quiet": "21:00-08:00",
+        },
+    ),
+    "plan_import": ("plan_import.j2", {"goal": USER_TEXT, "items": [], "empty": True}),
+    "plan_step": ("plan_step.j2", {"step": STEP_LINE, "kind": "求职申请", "goal": USER_NAME}),
+    "plan_step_due": ("plan_step_due.j2", {"title": USER_TEXT, "day": "2027-01-15"}),
+    "plan_review_invite": ("plan_review_invite.j2", {"goal": USER_TEXT, "day": "2027-01-15"}),
+    "plan_history": (
+        "plan_history.j2",
+        {"lines": [{"day": "2027-01-01", "text": "新步骤：" + USER_TEXT}], "more": 3},
+    ),
+    "plan_message": ("plan_message.j2", PLAN_CONTEXT),
+    "plan_document": ("plan_document.j2", PLAN_CONTEXT),
+    "case_plan": ("case_plan.j2", PLAN_CONTEXT),
 }
 # English that stays on purpose in a Chinese message: names of sources and O*NET's own text.
 ENGLISH_ON_PURPOSE = {

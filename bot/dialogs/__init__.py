@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.dialogs import assessment, counselor, followup, intake, interviews, matches
+from bot.dialogs import assessment, counselor, followup, intake, interviews, matches, plan
 from bot.dialogs.about_me import ABOUT_ME
 from bot.dialogs.common import CHOICE_LISTS
 from bot.flow import Registry
@@ -20,4 +20,5 @@ def build_registry() -> Registry:
     matches.register(registry)
     interviews.register(registry)
     followup.register(registry)
+    plan.register(registry)
     return registry

@@ -397,7 +397,7 @@ def summarize(instrument: Instrument, scores: scoring.Scores) -> dict[str, Any]:
 
 
 # ── results ─────────────────────────────────────────────────────────────────────────────────
-def _name(texts: Texts, locale: str, measures: str, dimension: str) -> str:
+def dimension_name(texts: Texts, locale: str, measures: str, dimension: str) -> str:
     names: dict[str, str] = {
         "riasec": RIASEC_NAMES,
         "big_five": BIG_FIVE_NAMES,
@@ -427,7 +427,7 @@ def describe(texts: Texts, locale: str, result: AssessmentResult) -> dict[str, A
     def line(dimension: str, meaning: str = "") -> dict[str, str]:
         low, high = instrument.score_range(dimension)
         return {
-            "name": _name(texts, locale, result.instrument, dimension),
+            "name": dimension_name(texts, locale, result.instrument, dimension),
             "value": f"{_number(scores.get(dimension))}/{_number(high)}",
             "meaning": texts.plain(locale, meaning) if meaning else "",
         }
@@ -444,10 +444,14 @@ def describe(texts: Texts, locale: str, result: AssessmentResult) -> dict[str, A
             lines.append(line(factor, BIG_FIVE_MEANINGS[(factor, grade)] if grade else ""))
     elif measures == "work_values":
         lines = [line(v, VALUE_MEANINGS[v]) for v in order]
-        themes = [_name(texts, locale, measures, v) for v in result.summary.get("top", [])]
+        themes = [
+            dimension_name(texts, locale, measures, v) for v in result.summary.get("top", [])
+        ]
     elif measures == "skills":
         lines = [line(s) for s in result.summary.get("strengths", [])]
-        themes = [_name(texts, locale, measures, s) for s in result.summary.get("gaps", [])]
+        themes = [
+            dimension_name(texts, locale, measures, s) for s in result.summary.get("gaps", [])
+        ]
     elif measures == "readiness":
         lines = [line(d) for d in instrument.dimensions]
         focus = result.summary.get("focus", [])
@@ -457,7 +461,9 @@ def describe(texts: Texts, locale: str, result: AssessmentResult) -> dict[str, A
     elif measures == "learning":
         lines = [line(d) for d in order]
         tips = [texts.plain(locale, LEARNING_TIPS[d]) for d in result.summary.get("top", [])]
-        themes = [_name(texts, locale, measures, d) for d in result.summary.get("top", [])]
+        themes = [
+            dimension_name(texts, locale, measures, d) for d in result.summary.get("top", [])
+        ]
     return {
         "measures": measures,
         "form": result.form,
@@ -468,7 +474,7 @@ def describe(texts: Texts, locale: str, result: AssessmentResult) -> dict[str, A
         "tips": tips,
         "skipped": sum(1 for v in result.responses.values() if v is None),
         "unscored": [
-            _name(texts, locale, measures, d)
+            dimension_name(texts, locale, measures, d)
             for d in instrument.dimensions
             if scores.get(d) is None
         ],
@@ -483,9 +489,9 @@ async def chart(texts: Texts, locale: str, result: AssessmentResult) -> Photo | 
     dimensions = instrument.dimensions
     low, high = instrument.score_range(dimensions[0])
     labels = [
-        f"{_name(texts, locale, result.instrument, d)} ({d})"
+        f"{dimension_name(texts, locale, result.instrument, d)} ({d})"
         if result.instrument == "riasec"
-        else _name(texts, locale, result.instrument, d)
+        else dimension_name(texts, locale, result.instrument, d)
         for d in dimensions
     ]
     title = texts.plain(locale, TITLES[result.form])

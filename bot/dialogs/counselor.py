@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
-from bot.dialogs import assessment, common, followup, interviews
+from bot.dialogs import assessment, common, followup, interviews, plan
 from bot.events import Button
 from bot.flow import N_, STAFF_ROLES, Answers, Command, Registry, Screen
 from bot.services.triage import CATEGORY_LABELS, REASON_LABELS, categorize, referral_need
@@ -295,7 +295,8 @@ async def show_case(turn: Turn, raw_id: str) -> None:
     results = await assessment.case_section(turn, case.client_id, turn.locale)
     reports = await interviews.case_section(turn, case.client_id, turn.locale)
     checkins = await followup.case_section(turn, case.client_id, turn.locale)
-    sections = [text, checkins, results, reports, extra]
+    career_plan = await plan.case_section(turn, case.client_id, turn.locale)
+    sections = [text, checkins, career_plan, results, reports, extra]
     turn.send(
         "\n\n".join(section for section in sections if section),
         case_buttons(turn, case, turn.locale),

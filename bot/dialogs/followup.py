@@ -309,13 +309,13 @@ def zone_of(turn: Turn, person: User | None = None) -> str:
     return (person.timezone if person else None) or turn.engine.settings.default_timezone
 
 
-def _window(turn: Turn, person: User | None) -> str:
+def quiet_hours_of(turn: Turn, person: User | None) -> str:
     return (person.quiet_hours if person else None) or turn.engine.settings.quiet_hours
 
 
 def deliverable(turn: Turn, due: datetime, person: User | None = None) -> datetime:
     """`due`, or the end of the person's quiet hours when it falls inside them."""
-    quiet_start, quiet_end = planner.quiet_window(_window(turn, person))
+    quiet_start, quiet_end = planner.quiet_window(quiet_hours_of(turn, person))
     return planner.deliverable_at(due, zone_of(turn, person), quiet_start, quiet_end)
 
 
@@ -591,7 +591,7 @@ async def list_followups(turn: Turn, _: str) -> None:
         turn.render(
             "followups.j2",
             days=[r.due_on.isoformat() for r in upcoming],
-            quiet=_window(turn, turn.user),
+            quiet=quiet_hours_of(turn, turn.user),
             offers=target["offers"] if target else [],
         ),
         rows,
@@ -641,7 +641,7 @@ QUIET_SET = N_("Quiet hours set to {{ hours }}. Your check-ins are re-timed.")
 def _settings_row(turn: Turn) -> list[Button]:
     return [
         Button(turn.t(TIMEZONE_N, zone=zone_of(turn, turn.user)), "g:FT"),
-        Button(turn.t(QUIET_N, hours=_window(turn, turn.user)), "g:FQ"),
+        Button(turn.t(QUIET_N, hours=quiet_hours_of(turn, turn.user)), "g:FQ"),
     ]
 
 
@@ -668,7 +668,7 @@ async def choose_quiet(turn: Turn, arg: str) -> None:
 
 
 async def _retime(turn: Turn) -> None:
-    """Moves the person's pending check-in messages to their new local 10:00."""
+    """Moves the person's pending check-ins and plan reminders to their new local 10:00."""
     assert turn.user is not None
     turn.session.add(turn.user)
     for row in await store.of_user(session=turn.session, user_id=turn.user_id):
@@ -676,6 +676,9 @@ async def _retime(turn: Turn) -> None:
         if row.state == "planned" and message is not None and message.state == "pending":
             message.due_at = _moment(turn, row.due_on, turn.user)
             turn.session.add(message)
+    from bot.dialogs import plan  # plan.py imports this module
+
+    await plan.retime(turn)
 
 
 # ── the counselor's side ────────────────────────────────────────────────────────────────────

@@ -772,7 +772,7 @@ async def remove(turn: Turn, arg: str) -> None:
     if row is None:
         return
     interview = await store.interview_for(session=turn.session, professional=row)
-    await store.cancel_reminders(
+    await outbox.cancel_pending(
         session=turn.session, user_id=turn.user_id, prefix=f"iv{interview.id}:"
     )
     target_id = row.target_id
@@ -1079,7 +1079,7 @@ async def schedule_reminders(turn: Turn, row: Professional, interview: Interview
     unless it was recorded as sent by then. None is sent in the person's quiet hours.
     """
     assert interview.meeting_at is not None and turn.user is not None
-    await store.cancel_reminders(
+    await outbox.cancel_pending(
         session=turn.session, user_id=turn.user_id, prefix=f"iv{interview.id}:"
     )
     now = utcnow()
@@ -1126,7 +1126,7 @@ async def _debrief_saved(turn: Turn, answers: Answers) -> None:
     interview.surprised = answers.get("surprised") or ""
     interview.status = "done"
     await store.save(session=turn.session, row=interview)
-    await store.cancel_reminders(
+    await outbox.cancel_pending(
         session=turn.session, user_id=turn.user_id, prefix=f"iv{interview.id}:after"
     )
     target = await store.target(
@@ -1157,7 +1157,7 @@ async def thank_you_sent(turn: Turn, arg: str) -> None:
     row, interview = found
     interview.thank_you_sent_at = interview.thank_you_sent_at or utcnow()
     await store.save(session=turn.session, row=interview)
-    await store.cancel_reminders(
+    await outbox.cancel_pending(
         session=turn.session, user_id=turn.user_id, prefix=f"iv{interview.id}:thanks"
     )
     turn.send(
