@@ -904,7 +904,8 @@ async def show_hub(turn: Turn, _: str = "") -> None:
     next_part = next((p for p in PARTS if p != "review" and not status[p]), None)
     if next_part is not None:
         part = turn.t(PARTS[next_part])
-        rows.append([Button(turn.t(CONTINUE, part=part), f"g:{PART_OPS[next_part]}")])
+        # Its own payload, so it is not taken for the part's button below (console numbering).
+        rows.append([Button(turn.t(CONTINUE, part=part), f"g:{PART_OPS[next_part]}:next")])
     for key, label in PARTS.items():
         mark = "✅ " if status[key] else ""
         rows.append([Button(mark + turn.t(label), f"g:{PART_OPS[key]}")])
