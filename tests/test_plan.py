@@ -580,3 +580,23 @@ async def test_export_holds_the_plan_and_delete_erases_it(engine):
         assert await rows(engine, model) == []
     pending = await rows(engine, OutboxMessage, col(OutboxMessage.state) == "pending")
     assert pending == []
+
+
+async def test_a_long_plan_shows_the_steps_to_do_first_and_keeps_the_rest_for_the_document(
+    engine,
+):
+    ann = await planner(engine)
+    await add_goal(ann, "Short-term goal (within a year)", SHORT, "A contract", "2027-02-28")
+    for n in range(10):
+        await add_step(
+            ann, SHORT, "Job applications", f"Apply to hospital {n + 1}", f"2027-01-{n + 10}"
+        )
+    await ann.press("▫️ Apply to hospital 1")
+    await ann.press("✅ Done")
+    await open_part(ann, "📄 My plan as a document")
+    message = ann.message_with("My career plan — Ann").text
+    assert "… and 2 more in the document" in message
+    assert "✅ Apply to hospital 1" not in message  # done steps come after those to do
+    assert "▫️ Apply to hospital 2 — 2027-01-11" in message
+    document = ann.documents[-1].content.decode()
+    assert all(f"Apply to hospital {n} —" in document for n in range(1, 11))

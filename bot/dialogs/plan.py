@@ -8,15 +8,17 @@ are global buttons, valid while their message is on screen:
   g:PP plan · g:PW where I stand · g:PWY that's me · g:PWC correct it
   g:PE environment · g:PO opportunities · g:PS SWOT · g:PQ:<q> a quadrant (S W O T)
   g:PQA:<q>:<hash> add a suggestion · g:PQX:<q>:<n> remove item n · g:PQE:<q>:<n> reword it
-  g:PQN:<q> add my own · g:PR route · g:PG goals · g:PGA:<horizon> add a goal
-  g:PGO:<goal> a goal · g:PGE:<goal> edit · g:PGL:<goal>:<parent> serves · g:PGX:<goal> drop
+  g:PQN:<q> add my own · g:PR route · g:PRC choose it again · g:PG goals
+  g:PGA:<horizon> add a goal · g:PGO:<goal> a goal · g:PGE:<goal> edit
+  g:PGL:<goal>:<parent> serves · g:PGX:<goal> drop
   g:PA action plan · g:PN:<goal> add a step · g:PI:<goal> import · g:PIA:<goal>:<hash> one
   g:PT:<step> a step · g:PTD:<step> done · g:PTP:<step> postpone · g:PTX:<step> drop
   g:PTE:<step> edit · g:PV[:<evaluation>] evaluate · g:PH history · g:PD the plan document
   g:PX share or stop sharing · g:PC:<step>:<1|0> accept or decline a counselor's step
 
 Reminders are outbox rows: `ps<step>:due` on a step's day, `pe<evaluation>:` for an
-evaluation; both at 10:00 in the person's time zone, moved out of their quiet hours.
+evaluation; both at 10:00 in the person's time zone, moved out of their quiet hours. A part's
+button may carry `:next` (the Continue button): the handlers ignore it.
 """
 
 from __future__ import annotations
@@ -1452,6 +1454,12 @@ def step_line(texts: Any, locale: str, today: date, step: PlanStep) -> dict[str,
     }
 
 
+def _open_first(step: PlanStep) -> tuple[int, date]:
+    """Steps still to do first (by date), then done ones, then dropped and declined ones."""
+    rank = {"open": 0, "postponed": 0, "suggested": 0, "done": 1}
+    return rank.get(step.status, 2), step.due_on
+
+
 def _step_line(turn: Turn, step: PlanStep) -> dict[str, Any]:
     return step_line(turn.texts, turn.locale, _today(turn), step)
 
@@ -2001,7 +2009,9 @@ async def plan_context(turn: Turn, user: User, locale: str) -> dict[str, Any]:
                         "measure": g.measure,
                         "date": g.target_date.isoformat() if g.target_date else "",
                         "parent": by_id[g.parent_id].statement if g.parent_id in by_id else "",
-                        "steps": [line(s) for s in steps if s.goal_id == g.id],
+                        "steps": [
+                            line(s) for s in sorted(steps, key=_open_first) if s.goal_id == g.id
+                        ],
                     }
                     for g in goals
                     if g.horizon == horizon and g.status == "active"
