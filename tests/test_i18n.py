@@ -678,7 +678,6 @@ CASES: dict[str, tuple[str, dict[str, Any]]] = {
             "steps": [STEP_LINE],
             "progress": Progress(1, 2),
             "ask_link": True,
-            "can_link": True,
         },
     ),
     "plan_actions": (

@@ -1048,7 +1048,6 @@ async def show_quadrant(turn: Turn, arg: str, *, edit: bool = False) -> None:
         turn.render(
             "plan_quadrant.j2",
             name=turn.t(QUADRANT_NAMES[quadrant]),
-            quadrant=quadrant,
             items=items,
             suggestions=fresh,
         ),
@@ -1381,7 +1380,6 @@ async def _show_goal(turn: Turn, goal: PlanGoal, *, linking: bool = False) -> No
             steps=[_step_line(turn, s) for s in steps],
             progress=rules.progress(s.status for s in steps),
             ask_link=linking and bool(candidates) and not goal.parent_id,
-            can_link=bool(candidates),
         ),
         rows,
     )

@@ -45,11 +45,6 @@ def date_fits(horizon: str, day: date, today: date) -> bool:
     return window is None or window[0] <= day <= window[1]
 
 
-def horizon_of_date(day: date, today: date) -> str | None:
-    """Which horizon a date belongs to (to suggest the right one when it does not fit)."""
-    return next((h for h in DATE_WINDOWS if date_fits(h, day, today)), None)
-
-
 def specific(statement: str) -> bool:
     """A goal statement concrete enough to act on: four words, or eight Chinese characters.
 
@@ -99,10 +94,6 @@ def missing_horizons(goals: Iterable[GoalRef]) -> list[str]:
 class Progress:
     done: int
     total: int
-
-    @property
-    def percent(self) -> int:
-        return round(100 * self.done / self.total) if self.total else 0
 
 
 def progress(statuses: Iterable[str]) -> Progress:
