@@ -7,6 +7,7 @@ from datetime import date
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from storage import outbox
 from storage.models import FollowUp, OutboxMessage, ServiceOffer
 
 
@@ -47,10 +48,7 @@ async def cancel_from(*, session: AsyncSession, user_id: int, day: date) -> list
             kept.append(row.due_on)
             continue
         row.state = "cancelled"
-        message = await outbox_row(session=session, row=row)
-        if message is not None and message.state == "pending":
-            message.state, message.last_error = "cancelled", "replanned"
-            session.add(message)
+        await outbox.cancel_if_pending(session=session, id=row.outbox_id, error="replanned")
         session.add(row)
     await session.flush()
     return kept

@@ -254,6 +254,14 @@ async def cancel_for_user(*, session: AsyncSession, user_id: int, error: str) ->
     )
 
 
+async def cancel_if_pending(*, session: AsyncSession, id: int | None, error: str) -> bool:
+    """Cancels one row if it has not been claimed yet (a reminder no longer needed)."""
+    if id is None:
+        return False
+    where = (col(OutboxMessage.id) == id) & (col(OutboxMessage.state) == PENDING)
+    return await _set(session, where, state=CANCELLED, last_error=error) == 1
+
+
 async def cancel_pending(*, session: AsyncSession, user_id: int, prefix: str) -> int:
     """Cancels a person's pending rows whose kind starts with `prefix` (a replaced reminder)."""
     return await _set(

@@ -7,9 +7,9 @@ from typing import Any
 from sqlmodel import SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from storage import outbox
 from storage.models import (
     CareerPlan,
-    OutboxMessage,
     PlanEvaluation,
     PlanGoal,
     PlanRevision,
@@ -134,9 +134,5 @@ async def cancel_evaluations(
             continue
         row.state = "cancelled"
         session.add(row)
-        if row.outbox_id is not None:
-            message = await session.get(OutboxMessage, row.outbox_id)
-            if message is not None and message.state == "pending":
-                message.state, message.last_error = "cancelled", "replanned"
-                session.add(message)
+        await outbox.cancel_if_pending(session=session, id=row.outbox_id, error="replanned")
     await session.flush()

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import sqlite3
 import subprocess
 import sys
 from pathlib import Path
+
+from bot.handlers.console import ConsoleChat
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -165,3 +168,16 @@ def test_every_setting_is_explained_in_env_example():
     names = {line.split("=", 1)[0].lstrip("# ") for line in example.splitlines() if "=" in line}
     missing = [field.upper() for field in Settings.model_fields if field.upper() not in names]
     assert missing == []
+
+
+async def test_every_button_of_a_console_screen_has_its_own_number(engine):
+    """Two buttons leading to the same place (Continue and the part it opens) are two numbers."""
+    out = io.StringIO()
+    chat = ConsoleChat(engine, user_id=5, out=out)
+    for line in ("/start", "1", "1", "🗺 My career plan"):
+        chat.show(await engine.handle(chat.event_for(line)))
+    screen = out.getvalue().rsplit("Seven parts", 1)[1]
+    assert "[1] ▶️ Continue: 📍 Where I stand" in screen
+    assert "[2] 📍 Where I stand" in screen and "[12] ☰ Menu" in screen
+    chat.show(await engine.handle(chat.event_for("2")))
+    assert "I know little about you yet" in out.getvalue()

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any, TypeVar
+
 from bot.flow import N_, Option
+
+if TYPE_CHECKING:
+    from bot.engine import Turn
+
+T = TypeVar("T")
 
 # Navigation and buttons
 BACK = N_("« Back")
@@ -26,6 +34,7 @@ MENU_LABELS = {
 }
 
 # Short notices
+GONE = N_("I could not find that any more.")
 EXPIRED = N_("This button has expired. Here is where you are now.")
 TEXT_ONLY = N_("I can only read text and button presses here. Please answer in text.")
 USE_BUTTONS = N_("Please use the buttons below.")
@@ -89,3 +98,34 @@ CHOICE_LISTS = {
     "situations": SITUATIONS,
     "education_levels": EDUCATION_LEVELS,
 }
+
+
+# ── helpers the feature screens share ──────────────────────────────────────────────────────
+def record_id(arg: str) -> int | None:
+    """The record id a button argument starts with ("12" or "12:topics"); None if there is none."""
+    head = arg.split(":", 1)[0]
+    return int(head) if head.isdecimal() and len(head) < 12 else None
+
+
+async def owned(
+    turn: Turn, arg: str, lookup: Callable[[int], Awaitable[T | None]], gone: str = GONE
+) -> T | None:
+    """The person's own record a button names, or None with the notice that it is gone.
+
+    `lookup(id)` must return only the person's own rows (storage functions take the user id).
+    """
+    found_id = record_id(arg)
+    found = await lookup(found_id) if found_id is not None else None
+    if found is None:
+        turn.reply.notice = turn.t(gone)
+    return found
+
+
+def option_label(texts: Any, locale: str, options: tuple[Option, ...], value: Any) -> str:
+    """The translated label of a stored choice (the value itself when it is no option)."""
+    return next((texts.plain(locale, o.label) for o in options if o.value == value), str(value))
+
+
+def fit(label: str, limit: int = 56) -> str:
+    """A button label short enough to read on a phone (long typed texts are cut with …)."""
+    return label if len(label) <= limit else label[: limit - 1].rstrip() + "…"

@@ -18,6 +18,7 @@ from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+from bot.dialogs import common
 from bot.events import Button
 from bot.flow import N_, STAFF_ROLES, Answers, Command, Flow, Kind, Option, Registry, Step
 from bot.i18n import Texts
@@ -398,15 +399,12 @@ async def start_checkin(turn: Turn, arg: str) -> None:
 
 
 async def _row(turn: Turn, arg: str) -> FollowUp | None:
-    head = arg.split(":", 1)[0]
-    row = (
-        await store.get(session=turn.session, user_id=turn.user_id, followup_id=int(head))
-        if head.isdecimal() and len(head) < 12
-        else None
+    return await common.owned(
+        turn,
+        arg,
+        lambda i: store.get(session=turn.session, user_id=turn.user_id, followup_id=i),
+        NOT_FOUND,
     )
-    if row is None:
-        turn.reply.notice = turn.t(NOT_FOUND)
-    return row
 
 
 async def _answered(turn: Turn, answers: Answers) -> None:
@@ -461,10 +459,7 @@ async def _record(turn: Turn, flow: Flow, answers: Answers) -> FollowUp | None:
     row.answers = {k: v for k, v in answers.items() if k != "followup_id"}
     row.state, row.answered_at = "answered", utcnow()
     await store.add(session=turn.session, row=row)
-    message = await store.outbox_row(session=turn.session, row=row)
-    if message is not None and message.state == "pending":
-        message.state, message.last_error = "cancelled", "answered"
-        turn.session.add(message)
+    await outbox.cancel_if_pending(session=turn.session, id=row.outbox_id, error="answered")
     return row
 
 

@@ -64,7 +64,6 @@ TRIM = N_("✂️ Trim to fit")
 FINISH = N_("✅ Finish: send me the outline")
 DURATION_N = N_("⏱ {{ n }} min")
 MARK = {True: "✅ ", False: "▫️ "}
-NOT_YOURS = N_("I could not find that any more.")
 NEED_THREE = N_(
     "The analysis opens after three interviews in this field; you have done {{ n }}. Keep going!"
 )
@@ -469,39 +468,26 @@ def _zone(turn: Turn) -> ZoneInfo:
     return ZoneInfo(followup.zone_of(turn, turn.user))
 
 
-def _id(arg: str) -> int | None:
-    head = arg.split(":", 1)[0]
-    return int(head) if head.isdecimal() and len(head) < 12 else None
-
-
 async def _target(turn: Turn, arg: str) -> Target | None:
-    target_id = _id(arg)
-    found = (
-        await store.target(session=turn.session, user_id=turn.user_id, target_id=target_id)
-        if target_id is not None
-        else None
+    return await common.owned(
+        turn,
+        arg,
+        lambda i: store.target(session=turn.session, user_id=turn.user_id, target_id=i),
     )
-    if found is None:
-        turn.reply.notice = turn.t(NOT_YOURS)
-    return found
 
 
 async def _professional(turn: Turn, arg: str) -> Professional | None:
-    professional_id = _id(arg)
-    found = (
-        await store.professional(
-            session=turn.session, user_id=turn.user_id, professional_id=professional_id
-        )
-        if professional_id is not None
-        else None
+    return await common.owned(
+        turn,
+        arg,
+        lambda i: store.professional(
+            session=turn.session, user_id=turn.user_id, professional_id=i
+        ),
     )
-    if found is None:
-        turn.reply.notice = turn.t(NOT_YOURS)
-    return found
 
 
 def _label(turn: Turn, options: tuple[Option, ...], value: str | None) -> str:
-    return next((turn.plain(o.label) for o in options if o.value == value), value or "")
+    return common.option_label(turn.texts, turn.locale, options, value or "")
 
 
 async def _progress(turn: Turn, target: Target) -> dict[str, Any]:
@@ -530,7 +516,7 @@ async def show_hub(turn: Turn, _: str = "") -> None:
     turn.screen = "menu"
     targets = await _targets(turn)
     entries = [await _progress(turn, t) for t in targets]
-    rows = [[Button(f"🎯 {t.title}"[:60], f"g:IT:{t.id}")] for t in targets]
+    rows = [[Button(common.fit(f"🎯 {t.title}"), f"g:IT:{t.id}")] for t in targets]
     open_form = turn.stack[0]["flow"] if turn.stack else None
     if open_form in FORMS:
         title = turn.t(turn.engine.registry.flows[open_form].title)
@@ -587,7 +573,7 @@ async def show_target(turn: Turn, arg: str) -> None:
         }
         for p in people
     ]
-    rows = [[Button(f"👤 {p.name}"[:60], f"g:IP:{p.id}")] for p in people]
+    rows = [[Button(common.fit(f"👤 {p.name}"), f"g:IP:{p.id}")] for p in people]
     rows.append([Button(turn.t(ADD_PRO), f"g:IA:{target.id}")])
     rows.append([Button(turn.t(EXPECT), f"g:IN:{target.id}")])
     if progress["done"] >= service.MIN_PROFESSIONALS:
@@ -743,7 +729,9 @@ async def _show_professional(turn: Turn, row: Professional) -> None:
     rows.append([Button(turn.t(ADD_REFERRAL), f"g:IF:{pid}")])
     rows.append([Button(turn.t(EDIT), f"g:IE:{pid}"), Button(turn.t(REMOVE), f"g:IX:{pid}")])
     if target is not None:
-        rows.append([Button(turn.t(BACK_TARGET, title=target.title)[:60], f"g:IT:{target.id}")])
+        rows.append(
+            [Button(common.fit(turn.t(BACK_TARGET, title=target.title)), f"g:IT:{target.id}")]
+        )
     turn.send(text, rows)
 
 
@@ -811,7 +799,7 @@ def _show_topics(turn: Turn, row: Professional, interview: Interview, edit: bool
         for index, topic in enumerate(service.topics())
     ]
     rows.append([Button(turn.t(TOPICS_DONE), f"g:IB:{row.id}")])
-    rows.append([Button(turn.t(BACK_PRO, name=row.name)[:60], f"g:IP:{row.id}")])
+    rows.append([Button(common.fit(turn.t(BACK_PRO, name=row.name)), f"g:IP:{row.id}")])
     turn.send(turn.render("outline_topics.j2", name=row.name), rows, edit=edit)
 
 
@@ -1036,7 +1024,7 @@ async def request_message(turn: Turn, arg: str) -> None:
             minutes=interview.duration,
             referrer=referrer.name if referrer else "",
         ),
-        [[Button(turn.t(BACK_PRO, name=row.name)[:60], f"g:IP:{row.id}")]],
+        [[Button(common.fit(turn.t(BACK_PRO, name=row.name)), f"g:IP:{row.id}")]],
     )
 
 
@@ -1137,7 +1125,7 @@ async def _debrief_saved(turn: Turn, answers: Answers) -> None:
         buttons.append([Button(turn.t(THANKED), f"g:IH:{row.id}")])
     if answers.get("referrals"):
         buttons.append([Button(turn.t(ADD_REFERRAL), f"g:IF:{row.id}")])
-    buttons.append([Button(turn.t(BACK_PRO, name=row.name)[:60], f"g:IP:{row.id}")])
+    buttons.append([Button(common.fit(turn.t(BACK_PRO, name=row.name)), f"g:IP:{row.id}")])
     turn.send(
         turn.render(
             "interview_thanks.j2",
@@ -1282,7 +1270,7 @@ async def show_report(turn: Turn, arg: str) -> None:
     rows = []
     if target.report_shared_at is None:
         rows.append([Button(turn.t(SHARE), f"g:IS:{target.id}")])
-    rows.append([Button(turn.t(BACK_TARGET, title=target.title)[:60], f"g:IT:{target.id}")])
+    rows.append([Button(common.fit(turn.t(BACK_TARGET, title=target.title)), f"g:IT:{target.id}")])
     turn.reply.messages.append(
         Outbound(
             text="",

@@ -17,8 +17,7 @@ are global buttons, valid while their message is on screen:
   g:PX share or stop sharing · g:PC:<step>:<1|0> accept or decline a counselor's step
 
 Reminders are outbox rows: `ps<step>:due` on a step's day, `pe<evaluation>:` for an
-evaluation; both at 10:00 in the person's time zone, moved out of their quiet hours. A part's
-button may carry `:next` (the Continue button): the handlers ignore it.
+evaluation; both at 10:00 in the person's time zone, moved out of their quiet hours.
 """
 
 from __future__ import annotations
@@ -89,7 +88,6 @@ UNSHARED = N_("Your counselor no longer sees your plan.")
 NO_COUNSELOR = N_(
     "You have no counselor yet; they will see your plan as soon as one takes your case."
 )
-NOT_FOUND = N_("I could not find that any more.")
 
 # ── where I stand ───────────────────────────────────────────────────────────────────────────
 THATS_ME = N_("✅ Yes, that is me")
@@ -316,20 +314,6 @@ DECLINE = N_("✖ No, thanks")
 ACCEPTED = N_("Added to your plan.")
 DECLINED = N_("Declined. Your counselor will know.")
 NO_SHORT_GOAL = N_("Add a short-term goal first: steps belong to a goal.")
-
-
-async def retime(turn: Turn) -> None:
-    """Plans the pending step and review reminders again (the time zone or quiet hours changed)."""
-    for step in await store.steps(session=turn.session, user_id=turn.user_id):
-        if step.status in {"open", "postponed"}:
-            await _schedule_step(turn, step)
-    goals = {g.id: g for g in await store.goals(session=turn.session, user_id=turn.user_id)}
-    for row in await store.evaluations(session=turn.session, user_id=turn.user_id):
-        if row.state == "planned":
-            await outbox.cancel_pending(
-                session=turn.session, user_id=turn.user_id, prefix=f"pe{row.id}:"
-            )
-            await _queue_review(turn, row, goals.get(row.goal_id))
 
 
 # ── evaluation ──────────────────────────────────────────────────────────────────────────────
@@ -755,26 +739,8 @@ CHOICE_LISTS = {
 
 
 # ── helpers ─────────────────────────────────────────────────────────────────────────────────
-def _id(arg: str) -> int | None:
-    head = arg.split(":", 1)[0]
-    return int(head) if head.isdecimal() and len(head) < 12 else None
-
-
-def _label(texts: Any, locale: str, options: tuple[Option, ...], value: Any) -> str:
-    return next((texts.plain(locale, o.label) for o in options if o.value == value), str(value))
-
-
-def _fit(label: str, limit: int = 56) -> str:
-    """A button label short enough to read on a phone (long user texts are cut with …)."""
-    return label if len(label) <= limit else label[: limit - 1].rstrip() + "…"
-
-
 def _digest(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:8]
-
-
-def _today(turn: Turn) -> date:
-    return turn.engine.today()
 
 
 async def _plan(turn: Turn) -> CareerPlan:
@@ -782,27 +748,15 @@ async def _plan(turn: Turn) -> CareerPlan:
 
 
 async def _goal(turn: Turn, arg: str) -> PlanGoal | None:
-    goal_id = _id(arg)
-    found = (
-        await store.goal(session=turn.session, user_id=turn.user_id, goal_id=goal_id)
-        if goal_id is not None
-        else None
+    return await common.owned(
+        turn, arg, lambda i: store.goal(session=turn.session, user_id=turn.user_id, goal_id=i)
     )
-    if found is None:
-        turn.reply.notice = turn.t(NOT_FOUND)
-    return found
 
 
 async def _step(turn: Turn, arg: str) -> PlanStep | None:
-    step_id = _id(arg)
-    found = (
-        await store.step(session=turn.session, user_id=turn.user_id, step_id=step_id)
-        if step_id is not None
-        else None
+    return await common.owned(
+        turn, arg, lambda i: store.step(session=turn.session, user_id=turn.user_id, step_id=i)
     )
-    if found is None:
-        turn.reply.notice = turn.t(NOT_FOUND)
-    return found
 
 
 def _refs(goals: list[PlanGoal]) -> list[rules.GoalRef]:
@@ -858,9 +812,11 @@ async def _flow_answers(turn: Turn, user_id: int, flow: Flow) -> dict[str, Any]:
 def _suggestion_text(turn: Turn, locale: str, suggestion: rules.Suggestion) -> str:
     params = dict(suggestion.params)
     if "policy" in params:
-        params["policy"] = _label(turn.texts, locale, POLICIES, params["policy"])
+        params["policy"] = common.option_label(turn.texts, locale, POLICIES, params["policy"])
     if "constraint" in params:
-        params["constraint"] = _label(turn.texts, locale, FAMILY, params["constraint"])
+        params["constraint"] = common.option_label(
+            turn.texts, locale, FAMILY, params["constraint"]
+        )
     text = html_to_plain(turn.texts.text(locale, SUGGESTIONS[suggestion.key], **params))
     return text[: rules.ITEM_LENGTH]
 
@@ -906,8 +862,7 @@ async def show_hub(turn: Turn, _: str = "") -> None:
     next_part = next((p for p in PARTS if p != "review" and not status[p]), None)
     if next_part is not None:
         part = turn.t(PARTS[next_part])
-        # Its own payload, so it is not taken for the part's button below (console numbering).
-        rows.append([Button(turn.t(CONTINUE, part=part), f"g:{PART_OPS[next_part]}:next")])
+        rows.append([Button(turn.t(CONTINUE, part=part), f"g:{PART_OPS[next_part]}")])
     for key, label in PARTS.items():
         mark = "✅ " if status[key] else ""
         rows.append([Button(mark + turn.t(label), f"g:{PART_OPS[key]}")])
@@ -1041,7 +996,9 @@ async def show_quadrant(turn: Turn, arg: str, *, edit: bool = False) -> None:
         ]
         for i in range(len(items))
     ]
-    rows += [[Button(_fit(f"➕ {text}"), f"g:PQA:{letter}:{_digest(text)}")] for text in fresh]
+    rows += [
+        [Button(common.fit(f"➕ {text}"), f"g:PQA:{letter}:{_digest(text)}")] for text in fresh
+    ]
     rows.append([Button(turn.t(ADD_OWN), f"g:PQN:{letter}")])
     rows.append([Button(turn.t(BACK_SWOT), "g:PS")])
     turn.send(
@@ -1084,7 +1041,7 @@ async def add_suggestion(turn: Turn, arg: str) -> None:
         (t for q, t in await _suggestions(turn) if q == quadrant and _digest(t) == digest), None
     )
     if quadrant is None or text is None:
-        turn.reply.notice = turn.t(NOT_FOUND)
+        turn.reply.notice = turn.t(common.GONE)
         return await show_swot(turn)
     await _add_item(turn, quadrant, text)
     await show_quadrant(turn, letter, edit=True)
@@ -1097,7 +1054,7 @@ async def remove_item(turn: Turn, arg: str) -> None:
     plan = await _plan(turn)
     items = list(plan.swot.get(quadrant or "", []))
     if quadrant is None or not index.isdecimal() or int(index) >= len(items):
-        turn.reply.notice = turn.t(NOT_FOUND)
+        turn.reply.notice = turn.t(common.GONE)
         return await show_swot(turn)
     text = items.pop(int(index))
     plan.swot = {**plan.swot, quadrant: items}
@@ -1116,7 +1073,7 @@ async def ask_own_item(turn: Turn, arg: str) -> None:
     """Waits for an item typed by the person (new, or the new wording of item n)."""
     letter, _, index = arg.partition(":")
     if letter not in QUADRANT_LETTERS:
-        turn.reply.notice = turn.t(NOT_FOUND)
+        turn.reply.notice = turn.t(common.GONE)
         return None
     turn.screen = f"pswot:{letter}" + (f":{index}" if index else "")
     await prompt_item(turn, turn.screen.partition(":")[2])
@@ -1127,7 +1084,7 @@ async def reword_item(turn: Turn, arg: str) -> None:
     plan = await _plan(turn)
     items = plan.swot.get(QUADRANT_LETTERS.get(letter, ""), [])
     if not index.isdecimal() or int(index) >= len(items):
-        turn.reply.notice = turn.t(NOT_FOUND)
+        turn.reply.notice = turn.t(common.GONE)
         return await show_swot(turn)
     await ask_own_item(turn, arg)
 
@@ -1190,7 +1147,7 @@ async def show_route(turn: Turn, _: str = "") -> None:
     turn.send(
         turn.render(
             "plan_route.j2",
-            route=_label(turn.texts, turn.locale, ROUTES, plan.route),
+            route=common.option_label(turn.texts, turn.locale, ROUTES, plan.route),
             meaning=turn.t(ROUTE_MEANINGS[plan.route]),
             note=answers.get("note") or "",
             steps=[turn.t(text) for _, _, text in ROUTE_STEPS[plan.route]],
@@ -1253,7 +1210,7 @@ async def show_goals(turn: Turn, _: str = "") -> None:
                 ],
             }
         )
-        rows += [[Button(_fit(f"🎯 {g.statement}"), f"g:PGO:{g.id}")] for g in listed]
+        rows += [[Button(common.fit(f"🎯 {g.statement}"), f"g:PGO:{g.id}")] for g in listed]
     for horizon in rules.HORIZONS:
         name = turn.t(HORIZON_NAMES[horizon])
         rows.append([Button(turn.t(ADD_GOAL, horizon=name), f"g:PGA:{horizon}")])
@@ -1273,9 +1230,11 @@ async def show_goals(turn: Turn, _: str = "") -> None:
 async def add_goal(turn: Turn, arg: str) -> None:
     """Asks for a new goal on one horizon."""
     if arg not in GOAL_FORMS:
-        turn.reply.notice = turn.t(NOT_FOUND)
+        turn.reply.notice = turn.t(common.GONE)
         return await show_goals(turn)
-    await turn.engine.open_form(turn, GOAL_FORMS[arg].id, {"today": _today(turn).isoformat()})
+    await turn.engine.open_form(
+        turn, GOAL_FORMS[arg].id, {"today": turn.engine.today().isoformat()}
+    )
 
 
 async def edit_goal(turn: Turn, arg: str) -> None:
@@ -1287,7 +1246,7 @@ async def edit_goal(turn: Turn, arg: str) -> None:
     await turn.engine.open_form(
         turn,
         GOAL_FORMS[goal.horizon].id,
-        values | {"goal_id": goal.id, "today": _today(turn).isoformat()},
+        values | {"goal_id": goal.id, "today": turn.engine.today().isoformat()},
         review=True,
     )
 
@@ -1361,10 +1320,12 @@ async def _show_goal(turn: Turn, goal: PlanGoal, *, linking: bool = False) -> No
         for parent in candidates:
             mark = "✅ " if parent.id == goal.parent_id else ""
             label = mark + turn.t(SERVES, statement=parent.statement)
-            rows.append([Button(_fit(label), f"g:PGL:{goal.id}:{parent.id}")])
+            rows.append([Button(common.fit(label), f"g:PGL:{goal.id}:{parent.id}")])
         rows.append([Button(turn.t(EDIT_GOAL), f"g:PGE:{goal.id}")])
         if goal.horizon == "short":
-            rows.append([Button(_fit(turn.t(ADD_STEP, goal=goal.statement)), f"g:PN:{goal.id}")])
+            rows.append(
+                [Button(common.fit(turn.t(ADD_STEP, goal=goal.statement)), f"g:PN:{goal.id}")]
+            )
         rows.append([Button(turn.t(DROP_GOAL), f"g:PGX:{goal.id}")])
     rows.append([Button(turn.t(BACK_GOALS), "g:PG")])
     parent_goal = by_id.get(goal.parent_id) if goal.parent_id else None
@@ -1394,7 +1355,7 @@ async def link_goal(turn: Turn, arg: str) -> None:
         return await show_goals(turn)
     me = next(r for r in _refs([goal, parent]) if r.id == goal.id)
     if parent.horizon not in rules.HIGHER[me.horizon] or parent.status != "active":
-        turn.reply.notice = turn.t(NOT_FOUND)
+        turn.reply.notice = turn.t(common.GONE)
         return await _show_goal(turn, goal)
     goal.parent_id = parent.id
     await store.save(session=turn.session, row=goal)
@@ -1459,7 +1420,7 @@ def _open_first(step: PlanStep) -> tuple[int, date]:
 
 
 def _step_line(turn: Turn, step: PlanStep) -> dict[str, Any]:
-    return step_line(turn.texts, turn.locale, _today(turn), step)
+    return step_line(turn.texts, turn.locale, turn.engine.today(), step)
 
 
 async def show_actions(turn: Turn, _: str = "", *, intro: str = "") -> None:
@@ -1484,21 +1445,21 @@ async def show_actions(turn: Turn, _: str = "", *, intro: str = "") -> None:
             }
         )
         rows += [
-            [Button(_fit(f"{STATUS_ICONS[s.status]} {s.title}"), f"g:PT:{s.id}")]
+            [Button(common.fit(f"{STATUS_ICONS[s.status]} {s.title}"), f"g:PT:{s.id}")]
             for s in mine
             if s.status in {"open", "postponed"}
         ]
         rows.append(
             [
-                Button(_fit(turn.t(ADD_STEP, goal=goal.statement)), f"g:PN:{goal.id}"),
+                Button(common.fit(turn.t(ADD_STEP, goal=goal.statement)), f"g:PN:{goal.id}"),
             ]
         )
-        rows.append([Button(_fit(turn.t(IMPORT, goal=goal.statement)), f"g:PI:{goal.id}")])
+        rows.append([Button(common.fit(turn.t(IMPORT, goal=goal.statement)), f"g:PI:{goal.id}")])
     other = [
         s for s in steps if s.goal_id not in goal_ids and s.status not in {"suggested", "declined"}
     ]
     rows += [
-        [Button(_fit(f"{STATUS_ICONS[s.status]} {s.title}"), f"g:PT:{s.id}")]
+        [Button(common.fit(f"{STATUS_ICONS[s.status]} {s.title}"), f"g:PT:{s.id}")]
         for s in other
         if s.status in {"open", "postponed"}
     ]
@@ -1506,7 +1467,7 @@ async def show_actions(turn: Turn, _: str = "", *, intro: str = "") -> None:
     for s in suggested:
         rows.append(
             [
-                Button(_fit(f"{turn.t(ACCEPT)}: {s.title}"), f"g:PC:{s.id}:1"),
+                Button(common.fit(f"{turn.t(ACCEPT)}: {s.title}"), f"g:PC:{s.id}:1"),
                 Button(turn.t(DECLINE), f"g:PC:{s.id}:0"),
             ]
         )
@@ -1562,7 +1523,8 @@ async def show_import(turn: Turn, arg: str) -> None:
     titles = {s.title for s in await store.steps(session=turn.session, user_id=turn.user_id)}
     items = [i for i in _importable(turn, plan.route, facts.to_learn) if i["title"] not in titles]
     rows = [
-        [Button(_fit(f"➕ {i['title']}"), f"g:PIA:{goal.id}:{_digest(i['title'])}")] for i in items
+        [Button(common.fit(f"➕ {i['title']}"), f"g:PIA:{goal.id}:{_digest(i['title'])}")]
+        for i in items
     ]
     rows.append([Button(turn.t(BACK_ACTIONS), "g:PA")])
     turn.send(
@@ -1584,7 +1546,7 @@ async def import_step(turn: Turn, arg: str) -> None:
         None,
     )
     if item is None:
-        turn.reply.notice = turn.t(NOT_FOUND)
+        turn.reply.notice = turn.t(common.GONE)
         return await show_actions(turn)
     await add_step(
         turn, goal_arg, {"kind": item["kind"], "title": item["title"], "source": item["source"]}
@@ -1662,7 +1624,7 @@ async def show_step(turn: Turn, arg: str) -> None:
         turn.render(
             "plan_step.j2",
             step=_step_line(turn, step),
-            kind=_label(turn.texts, turn.locale, STEP_KINDS, step.kind),
+            kind=common.option_label(turn.texts, turn.locale, STEP_KINDS, step.kind),
             goal=goal.statement if goal else "",
         ),
         rows,
@@ -1788,7 +1750,7 @@ async def _schedule_step(turn: Turn, step: PlanStep) -> None:
     """Plans the step's reminder for its day in the outbox, replacing an earlier one."""
     assert turn.user is not None
     await outbox.cancel_pending(session=turn.session, user_id=turn.user_id, prefix=f"ps{step.id}:")
-    if step.status not in {"open", "postponed"} or step.due_on < _today(turn):
+    if step.status not in {"open", "postponed"} or step.due_on < turn.engine.today():
         return
     text = turn.render("plan_step_due.j2", title=step.title, day=step.due_on.isoformat())
     buttons = [[(turn.t(DONE_BUTTON), f"g:PTD:{step.id}"), (turn.t(POSTPONE), f"g:PTP:{step.id}")]]
@@ -1800,6 +1762,20 @@ async def _schedule_step(turn: Turn, step: PlanStep) -> None:
         payload=outbox.rendered_payload(str(text), buttons),
         due_at=await _at_ten(turn, step.due_on, turn.user),
     )
+
+
+async def retime(turn: Turn) -> None:
+    """Plans the pending step and review reminders again (the time zone or quiet hours changed)."""
+    for step in await store.steps(session=turn.session, user_id=turn.user_id):
+        if step.status in {"open", "postponed"}:
+            await _schedule_step(turn, step)
+    goals = {g.id: g for g in await store.goals(session=turn.session, user_id=turn.user_id)}
+    for row in await store.evaluations(session=turn.session, user_id=turn.user_id):
+        if row.state == "planned":
+            await outbox.cancel_if_pending(
+                session=turn.session, id=row.outbox_id, error="replanned"
+            )
+            await _queue_review(turn, row, goals.get(row.goal_id))
 
 
 # ── evaluation ──────────────────────────────────────────────────────────────────────────────
@@ -1838,7 +1814,7 @@ async def _ensure_review(turn: Turn) -> None:
     """Starts the review rhythm when the plan gets its first short-term goal or step."""
     reviews = await store.evaluations(session=turn.session, user_id=turn.user_id)
     if not any(r.trigger == "interval" and r.state == "planned" for r in reviews):
-        await _plan_review(turn, _today(turn))
+        await _plan_review(turn, turn.engine.today())
 
 
 async def _plan_goal_check(turn: Turn, goal: PlanGoal) -> None:
@@ -1861,10 +1837,10 @@ async def _plan_goal_check(turn: Turn, goal: PlanGoal) -> None:
 async def start_review(turn: Turn, arg: str) -> None:
     """Opens the evaluation: the planned one named, or the next periodic one answered early."""
     reviews = await store.evaluations(session=turn.session, user_id=turn.user_id)
-    evaluation_id = _id(arg)
+    evaluation_id = common.record_id(arg)
     row = next((r for r in reviews if r.id == evaluation_id), None) if arg else None
     if arg and row is None:
-        turn.reply.notice = turn.t(NOT_FOUND)
+        turn.reply.notice = turn.t(common.GONE)
         return await show_hub(turn)
     if row is not None and row.state != "planned":
         turn.reply.notice = turn.t(REVIEW_ANSWERED)
@@ -1872,7 +1848,7 @@ async def start_review(turn: Turn, arg: str) -> None:
     if row is None:
         row = next((r for r in reviews if r.trigger == "interval" and r.state == "planned"), None)
     if row is None:
-        row = PlanEvaluation(user_id=turn.user_id, due_on=_today(turn))
+        row = PlanEvaluation(user_id=turn.user_id, due_on=turn.engine.today())
         await store.save(session=turn.session, row=row)
     plan = await _plan(turn)
     values: dict[str, Any] = {"evaluation_id": row.id, "every": str(plan.review_every_days)}
@@ -1897,10 +1873,7 @@ async def _reviewed(turn: Turn, answers: Answers) -> None:
     row.answers = {k: v for k, v in answers.items() if k not in {"evaluation_id"}}
     row.state, row.answered_at = "answered", utcnow()
     await store.save(session=turn.session, row=row)
-    if row.outbox_id is not None:
-        await outbox.cancel_pending(
-            session=turn.session, user_id=turn.user_id, prefix=f"pe{row.id}:"
-        )
+    await outbox.cancel_if_pending(session=turn.session, id=row.outbox_id, error="answered")
     went = _label_point(turn, int(answers["went"]))
     await store.record(
         session=turn.session,
@@ -1922,7 +1895,7 @@ async def _reviewed(turn: Turn, answers: Answers) -> None:
     plan = await _plan(turn)
     plan.review_every_days = int(answers["every"])
     await store.save(session=turn.session, row=plan)
-    upcoming = await _plan_review(turn, _today(turn))
+    upcoming = await _plan_review(turn, turn.engine.today())
     turn.send(turn.t(REVIEW_SAVED, day=upcoming.due_on.isoformat()))
 
 
@@ -1955,7 +1928,7 @@ async def _history_lines(turn: Turn, user_id: int, locale: str) -> list[dict[str
                     turn.texts.text(locale, QUADRANT_NAMES[values["quadrant"]])
                 )
             if "route" in values:
-                values["route"] = _label(turn.texts, locale, ROUTES, values["route"])
+                values["route"] = common.option_label(turn.texts, locale, ROUTES, values["route"])
             if values.get("horizon") in HORIZON_NAMES:
                 values["horizon"] = turn.texts.plain(locale, HORIZON_NAMES[values["horizon"]])
         text = turn.texts.text(locale, message, before=before, after=after, note=row.note)
@@ -2034,7 +2007,7 @@ async def plan_context(turn: Turn, user: User, locale: str) -> dict[str, Any]:
             }
             for q in rules.QUADRANTS
         ],
-        "route": _label(texts, locale, ROUTES, plan.route) if plan.route else "",
+        "route": common.option_label(texts, locale, ROUTES, plan.route) if plan.route else "",
         "route_note": route_answers.get("note") or "",
         "horizons": horizons,
         "achieved": [g.statement for g in goals if g.status == "achieved"],
@@ -2205,7 +2178,7 @@ async def answer_suggestion(turn: Turn, arg: str) -> None:
     step = await _step(turn, raw_step)
     if step is None or step.status != "suggested" or answer not in {"0", "1"}:
         if step is not None:
-            turn.reply.notice = turn.t(NOT_FOUND)
+            turn.reply.notice = turn.t(common.GONE)
         return await show_actions(turn)
     accepted = answer == "1"
     if accepted:

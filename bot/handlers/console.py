@@ -80,10 +80,13 @@ class ConsoleChat:
             for row in message.buttons:
                 cells = []
                 for button in row:
-                    if button.data not in self.buttons:  # an edited message keeps its numbers
+                    if message.edit and button.data in self.buttons:  # an edit keeps its numbers
+                        number = self.buttons.index(button.data) + 1
+                    else:  # every button of a new message has its own number
                         self.buttons.append(button.data)
+                        number = len(self.buttons)
                     self.labels[button.label] = button.data
-                    cells.append(f"[{self.buttons.index(button.data) + 1}] {button.label}")
+                    cells.append(f"[{number}] {button.label}")
                 self.print("   ".join(cells))
 
     def print(self, text: str) -> None:
