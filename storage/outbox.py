@@ -173,6 +173,12 @@ async def extend_lease(
     return await _set(session, _owned(ids, worker), claimed_until=until)
 
 
+async def still_held(*, session: AsyncSession, worker: str, ids: Iterable[int]) -> set[int]:
+    """Which of these rows `worker` still holds (the others were cancelled or taken over)."""
+    result = await session.exec(select(OutboxMessage.id).where(_owned(ids, worker)))
+    return {row_id for row_id in result.all() if row_id is not None}
+
+
 async def release(*, session: AsyncSession, worker: str, ids: Iterable[int]) -> int:
     """Hands `worker`'s unsent claimed rows back as pending (e.g. when the sender stops)."""
     return await _set(
@@ -260,6 +266,16 @@ async def cancel_if_pending(*, session: AsyncSession, id: int | None, error: str
         return False
     where = (col(OutboxMessage.id) == id) & (col(OutboxMessage.state) == PENDING)
     return await _set(session, where, state=CANCELLED, last_error=error) == 1
+
+
+async def reschedule_if_pending(
+    *, session: AsyncSession, id: int | None, due_at: datetime
+) -> bool:
+    """Moves one row not claimed yet to a new due time (a snooze, a new time zone)."""
+    if id is None:
+        return False
+    where = (col(OutboxMessage.id) == id) & (col(OutboxMessage.state) == PENDING)
+    return await _set(session, where, due_at=due_at) == 1
 
 
 async def cancel_pending(*, session: AsyncSession, user_id: int, prefix: str) -> int:

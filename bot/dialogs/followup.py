@@ -604,9 +604,7 @@ async def snooze(turn: Turn, arg: str) -> None:
     current = message.due_at if message is not None else _moment(turn, row.due_on, turn.user)
     moved = deliverable(turn, planner.snoozed(current, option, now), turn.user)
     row.due_on = moved.astimezone(ZoneInfo(zone_of(turn, turn.user))).date()
-    if message is not None and message.state == "pending":
-        message.due_at = moved
-        turn.session.add(message)
+    await outbox.reschedule_if_pending(session=turn.session, id=row.outbox_id, due_at=moved)
     await store.add(session=turn.session, row=row)
     turn.send(turn.t(SNOOZED, day=row.due_on.isoformat()))
     await list_followups(turn, "")
@@ -667,10 +665,10 @@ async def _retime(turn: Turn) -> None:
     assert turn.user is not None
     turn.session.add(turn.user)
     for row in await store.of_user(session=turn.session, user_id=turn.user_id):
-        message = await store.outbox_row(session=turn.session, row=row)
-        if row.state == "planned" and message is not None and message.state == "pending":
-            message.due_at = _moment(turn, row.due_on, turn.user)
-            turn.session.add(message)
+        if row.state == "planned":
+            await outbox.reschedule_if_pending(
+                session=turn.session, id=row.outbox_id, due_at=_moment(turn, row.due_on, turn.user)
+            )
     from bot.dialogs import plan  # plan.py imports this module
 
     await plan.retime(turn)

@@ -62,7 +62,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Protocol
 
-from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.config import Settings
@@ -438,14 +437,7 @@ class Sender:
                 session=session, worker=self.worker, ids=ids, until=utcnow() + self._lease
             )
             if kept < len(ids):  # cancelled (blocked, erased) or, after a stall, taken over
-                result = await session.exec(
-                    select(OutboxMessage.id).where(
-                        col(OutboxMessage.id).in_(ids),
-                        col(OutboxMessage.claimed_by) == self.worker,
-                        col(OutboxMessage.state) == outbox.SENDING,
-                    )
-                )
-                still = set(result.all())
+                still = await outbox.still_held(session=session, worker=self.worker, ids=ids)
                 self._held = {i: r for i, r in self._held.items() if i in still}
                 if queue is not None:
                     for row in [r for r in queue if r.id not in still]:
