@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
@@ -72,6 +73,9 @@ class Step:
     max_choices: int | None = None
     not_before: str | None = None
     not_after: str | None = None
+    # A date step's allowed span, computed from today (first, last); a date outside it gets
+    # `constraint_message`. For spans that move with the clock, like "the next twelve months".
+    window: Callable[[date], tuple[date, date] | None] | None = None
     constraint: Callable[[Any, Answers], bool] | None = None
     constraint_message: str | None = None
     error: str | None = None  # a date step's own message when the text is not a date

@@ -113,6 +113,14 @@ def _check_date_bounds(step: Step, value: date, today: date) -> None:
         )
     if latest and value > latest:
         raise InputError(N_("Please send a date on or before {{ d }}."), {"d": latest.isoformat()})
+    window = step.window(today) if step.window is not None else None
+    if window is not None and not window[0] <= value <= window[1]:
+        first, last = (day.isoformat() for day in window)
+        if step.constraint_message:
+            raise InputError(step.constraint_message)
+        raise InputError(
+            N_("Please send a date from {{ a }} to {{ b }}."), {"a": first, "b": last}
+        )
 
 
 def parse_yesno(raw: str) -> bool:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
+from bot.flow import Kind, Step
+from bot.parsing import InputError, parse_date
 from bot.services import planning as rules
 from bot.services.planning import GoalRef, Known
 
@@ -30,7 +32,21 @@ TODAY = date(2026, 3, 1)
     ],
 )
 def test_each_horizon_has_its_own_date_window(horizon, day, fits):
-    assert rules.date_fits(horizon, day, TODAY) is fits
+    window = rules.date_window(horizon, TODAY)
+    assert (window is None or window[0] <= day <= window[1]) is fits
+
+
+def test_a_date_step_with_a_window_names_the_span_or_says_its_own_message():
+    step = Step("day", Kind.DATE, window=lambda today: (today, today + timedelta(days=7)))
+    assert parse_date(step, "2026-03-08", TODAY) == "2026-03-08"
+    with pytest.raises(InputError) as outside:
+        parse_date(step, "2026-03-09", TODAY)
+    assert outside.value.message == "Please send a date from {{ a }} to {{ b }}."
+    assert outside.value.params == {"a": "2026-03-01", "b": "2026-03-08"}
+    own = Step("day", Kind.DATE, window=step.window, constraint_message="Too far ahead.")
+    with pytest.raises(InputError) as told:
+        parse_date(own, "2026-04-01", TODAY)
+    assert told.value.message == "Too far ahead."
 
 
 @pytest.mark.parametrize(

@@ -389,11 +389,6 @@ CHANGES = {
 }
 
 
-def _today_in(answers: Answers) -> date:
-    """The day a form was opened (a context key): date rules do not depend on the clock."""
-    return date.fromisoformat(str(answers.get("today") or date.today().isoformat()))
-
-
 def _goal_flow(horizon: str) -> Flow:
     """One goal form per horizon: its own wording, and the date rules of that horizon."""
     dated = horizon != "life"
@@ -426,9 +421,7 @@ def _goal_flow(horizon: str) -> Flow:
                 DATE_LABEL,
                 not_before="today",
                 error=DATE_NEEDED[horizon],
-                constraint=lambda v, a: rules.date_fits(
-                    horizon, date.fromisoformat(str(v)), _today_in(a)
-                ),
+                window=lambda today: rules.date_window(horizon, today),
                 constraint_message=DATE_OUTSIDE[horizon],
                 short=N_("Target date"),
             )
@@ -1232,9 +1225,7 @@ async def add_goal(turn: Turn, arg: str) -> None:
     if arg not in GOAL_FORMS:
         turn.reply.notice = turn.t(common.GONE)
         return await show_goals(turn)
-    await turn.engine.open_form(
-        turn, GOAL_FORMS[arg].id, {"today": turn.engine.today().isoformat()}
-    )
+    await turn.engine.open_form(turn, GOAL_FORMS[arg].id, {})
 
 
 async def edit_goal(turn: Turn, arg: str) -> None:
@@ -1246,7 +1237,7 @@ async def edit_goal(turn: Turn, arg: str) -> None:
     await turn.engine.open_form(
         turn,
         GOAL_FORMS[goal.horizon].id,
-        values | {"goal_id": goal.id, "today": turn.engine.today().isoformat()},
+        values | {"goal_id": goal.id},
         review=True,
     )
 

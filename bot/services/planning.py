@@ -40,11 +40,6 @@ def date_window(horizon: str, today: date) -> tuple[date, date] | None:
     return first, add_months(today, upto)
 
 
-def date_fits(horizon: str, day: date, today: date) -> bool:
-    window = date_window(horizon, today)
-    return window is None or window[0] <= day <= window[1]
-
-
 def specific(statement: str) -> bool:
     """A goal statement concrete enough to act on: four words, or eight Chinese characters.
 
