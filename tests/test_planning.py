@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -12,6 +13,7 @@ from bot.services import planning as rules
 from bot.services.planning import GoalRef, Known
 
 TODAY = date(2026, 3, 1)
+CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 @pytest.mark.parametrize(
@@ -129,3 +131,15 @@ def test_swot_suggestions_come_from_what_the_person_answered():
         ("threats", "typed", {"text": "Robots"}),
     ]
     assert rules.swot_suggestions(Known(), {}, {}) == []
+
+
+def test_every_route_has_next_steps_of_known_kinds_in_both_languages():
+    from bot.dialogs.plan import ROUTES, STEP_KINDS
+
+    steps = rules.route_steps()
+    assert set(steps) == {o.value for o in ROUTES}
+    kinds = {o.value for o in STEP_KINDS}
+    for route_steps in steps.values():
+        assert route_steps
+        for step in route_steps:
+            assert step.kind in kinds and step.text and CJK.search(step.text_zh)

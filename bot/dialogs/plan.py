@@ -181,35 +181,6 @@ ROUTE_MEANINGS = {
         "paid work and experience while you look further."
     ),
 }
-# Each route's next steps: (kind of step, days from today to the suggested due date, text).
-ROUTE_STEPS: dict[str, tuple[tuple[str, int, str], ...]] = {
-    "target_job": (
-        ("applications", 14, N_("Update my CV for the jobs I am aiming at")),
-        ("applications", 30, N_("Apply for three openings in my target field")),
-        ("interviews", 30, N_("Talk to someone who works in the field")),
-    ),
-    "recommended": (
-        ("route", 7, N_("Ask my counselor which posts they can recommend")),
-        ("applications", 21, N_("Prepare for the interview for a recommended post")),
-        ("route", 30, N_("Visit the workplace of a recommended post")),
-    ),
-    "training": (
-        ("training", 14, N_("Choose a course and check whether it is subsidised")),
-        ("training", 30, N_("Enrol in the course")),
-        ("applications", 90, N_("Show the new skill in my next applications")),
-    ),
-    "business": (
-        ("route", 14, N_("Write my business idea on one page")),
-        ("training", 21, N_("Ask my counselor about start-up training")),
-        ("route", 30, N_("Ask my counselor about small loans and start-up subsidies")),
-        ("interviews", 45, N_("Talk to someone who runs a similar business")),
-    ),
-    "welfare": (
-        ("route", 7, N_("Ask my counselor which public-welfare posts are open")),
-        ("route", 14, N_("Gather the documents the application needs")),
-        ("applications", 30, N_("Apply for a public-welfare post")),
-    ),
-}
 CHANGE_ROUTE = N_("🔄 Choose my route again")
 
 # ── goals ───────────────────────────────────────────────────────────────────────────────────
@@ -1143,7 +1114,7 @@ async def show_route(turn: Turn, _: str = "") -> None:
             route=common.option_label(turn.texts, turn.locale, ROUTES, plan.route),
             meaning=turn.t(ROUTE_MEANINGS[plan.route]),
             note=answers.get("note") or "",
-            steps=[turn.t(text) for _, _, text in ROUTE_STEPS[plan.route]],
+            steps=[step.text_in(turn.locale) for step in rules.route_steps()[plan.route]],
         ),
         [
             [Button(turn.t(PARTS["actions"]), "g:PA")],
@@ -1495,11 +1466,12 @@ async def add_step(turn: Turn, arg: str, values: dict[str, Any] | None = None) -
 
 
 def _importable(turn: Turn, route: str | None, to_learn: tuple[str, ...]) -> list[dict[str, Any]]:
+    """What can become a step: the route's next steps and the interviews' to-learn items."""
     items = [
-        {"kind": kind, "days": days, "title": turn.plain(text), "source": "route"}
-        for kind, days, text in ROUTE_STEPS.get(route or "", ())
+        {"kind": step.kind, "title": step.text_in(turn.locale), "source": "route"}
+        for step in rules.route_steps().get(route or "", ())
     ]
-    items += [{"kind": "skills", "days": 60, "title": t, "source": "interview"} for t in to_learn]
+    items += [{"kind": "skills", "title": t, "source": "interview"} for t in to_learn]
     return items
 
 

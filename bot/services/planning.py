@@ -7,13 +7,16 @@ the records and passes them in, so every rule here is tested with literal dates.
 
 from __future__ import annotations
 
+import csv
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
 from typing import Any
 
 from bot.services.followup_plan import add_months
+from bot.services.instruments import DATA
 
 HORIZONS = ("life", "long", "medium", "short")
 # The goals a goal of each horizon may serve (the nearest first).
@@ -190,6 +193,32 @@ def swot_suggestions(
         for item in split_items(str(opportunities.get(key) or "")):
             add(quadrant, "typed", "opportunities", text=item)
     return out
+
+
+@dataclass(frozen=True)
+class RouteStep:
+    """A next step that fits a route to work (`bot/data/route_steps.csv`, the project's text)."""
+
+    route: str
+    kind: str
+    text: str
+    text_zh: str
+
+    def text_in(self, locale: str) -> str:
+        return self.text_zh if locale == "zh_Hans" else self.text
+
+
+@cache
+def route_steps() -> dict[str, tuple[RouteStep, ...]]:
+    """Each route's next steps, in the order they are usually taken."""
+    with (DATA / "route_steps.csv").open(encoding="utf-8", newline="") as file:
+        rows = [
+            RouteStep(r["route"], r["kind"], r["text"], r["text_zh"]) for r in csv.DictReader(file)
+        ]
+    return {
+        route: tuple(r for r in rows if r.route == route)
+        for route in dict.fromkeys(r.route for r in rows)
+    }
 
 
 def next_review(last: date, every_days: int) -> date:
