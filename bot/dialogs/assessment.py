@@ -22,7 +22,19 @@ from typing import TYPE_CHECKING, Any
 
 from bot.dialogs import common
 from bot.events import Button, Outbound, Photo
-from bot.flow import N_, Answers, Command, Flow, Kind, MenuEntry, Option, Registry, Step
+from bot.flow import (
+    N_,
+    After,
+    Answers,
+    Command,
+    Flow,
+    Kind,
+    MenuEntry,
+    OnComplete,
+    Option,
+    Registry,
+    Step,
+)
 from bot.i18n import LIST_SEPARATORS, Texts
 from bot.services import charts, instruments, scoring
 from bot.services.instruments import Instrument
@@ -342,7 +354,7 @@ def build_flow(instrument: Instrument) -> Flow:
     )
 
 
-def _finish(instrument: Instrument):  # type: ignore[no-untyped-def]
+def _finish(instrument: Instrument) -> OnComplete:
     async def finish(turn: Turn, answers: Answers) -> None:
         """Scores the answers, stores the result, clears the answers and shows the result."""
         await repo.clear_answers(session=turn.session, user_id=turn.user_id, flow_id=instrument.id)
@@ -366,7 +378,7 @@ def _finish(instrument: Instrument):  # type: ignore[no-untyped-def]
     return finish
 
 
-def _after(instrument: Instrument):  # type: ignore[no-untyped-def]
+def _after(instrument: Instrument) -> After:
     async def after(turn: Turn, answers: Answers) -> None:
         """Starts again after a flat warning; otherwise the result (already sent) stays last."""
         if answers.get("flat_check") == "again":

@@ -38,6 +38,7 @@ from bot.flow import (
     Flow,
     Kind,
     MenuEntry,
+    OnComplete,
     Option,
     Registry,
     Screen,
@@ -1213,7 +1214,7 @@ async def edit_goal(turn: Turn, arg: str) -> None:
     )
 
 
-def _goal_saved(horizon: str):  # type: ignore[no-untyped-def]
+def _goal_saved(horizon: str) -> OnComplete:
     async def saved(turn: Turn, answers: Answers) -> None:
         await repo.clear_answers(
             session=turn.session, user_id=turn.user_id, flow_id=GOAL_FORMS[horizon].id
